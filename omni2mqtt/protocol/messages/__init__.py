@@ -1,0 +1,1 @@
+"""Typed v2 messages. Importing this package registers every message class by opcode."""
