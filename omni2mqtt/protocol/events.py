@@ -4,13 +4,17 @@ Every 16-bit word decodes to exactly one event (words the spec does not define b
 :class:`UnknownEvent`), and every event encodes back to exactly the word it came from, so the
 emulator can push any word a real panel could. Fields hold the raw wire values (IntEnums only
 where the enum covers every value the bits can hold); typed views are properties.
+
+Each class describes its word as a base plus bit fields (``_BASE``, ``_FIELDS``); one generic
+packer and unpacker serve them all, so a layout is written once and used both ways.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import IntEnum
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self
 
 from .commands import EnergyCost as EnergyCostLevel
 from .errors import DecodeError, EncodeError
@@ -33,31 +37,77 @@ class UpbLinkAction(IntEnum):
     FADE_STOP = 3
 
 
-def _int(value: int, lo: int, hi: int, field: str) -> int:
+def _int(value: object, lo: int, hi: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise EncodeError(f"event {field} must be {lo}..{hi}, got {value!r}")
     return int(value)
 
 
-def _flag(value: bool, field: str) -> int:
-    # 0/1 are accepted too: they compare equal to False/True, so round trips still hold.
+def _flag(value: object, field: str) -> int:
+    # 0 and 1 pass too: they compare equal to False/True, so round trips still hold.
     if value not in (False, True):
         raise EncodeError(f"event {field} must be a bool, got {value!r}")
-    return int(value)
+    return int(bool(value))
 
 
-def _house(letter: str) -> int:
+def _house(letter: object, field: str) -> int:
     if not isinstance(letter, str) or len(letter) != 1 or not "A" <= letter <= "P":
-        raise EncodeError(f"event house must be one letter 'A'..'P', got {letter!r}")
+        raise EncodeError(f"event {field} must be one letter 'A'..'P', got {letter!r}")
     return ord(letter) - ord("A")
 
 
-def _house_letter(index: int) -> str:
-    return chr(ord("A") + index)
+def _name(member: int) -> str:
+    return member.name.lower() if isinstance(member, IntEnum) else str(member)
 
 
-def _name(member: IntEnum) -> str:
-    return (member.name or str(int(member))).lower()
+def _on_off(on: object) -> str:
+    return "on" if on else "off"
+
+
+class _Kind(NamedTuple):
+    """A non-integer field type: how to turn it into its bits and back."""
+
+    pack: Callable[[object, str], int]
+    unpack: Callable[[int], object]
+
+
+_BOOL = _Kind(_flag, bool)
+_NOT = _Kind(lambda value, field: 1 - _flag(value, field), lambda bits: not bits)
+_LETTER = _Kind(_house, lambda bits: chr(ord("A") + bits))
+
+
+class _Bits:
+    """One field: ``width`` bits at ``shift`` holding ``value - offset``, valid in [lo, hi]."""
+
+    __slots__ = ("convert", "hi", "kind", "lo", "name", "offset", "shift", "width")
+
+    def __init__(
+        self,
+        name: str,
+        shift: int,
+        width: int,
+        *,
+        offset: int = 0,
+        lo: int | None = None,
+        hi: int | None = None,
+        kind: _Kind | None = None,
+        convert: Callable[[int], object] = int,
+    ) -> None:
+        self.name, self.shift, self.width, self.offset = name, shift, width, offset
+        self.lo = offset if lo is None else lo
+        self.hi = offset + (1 << width) - 1 if hi is None else hi
+        self.kind, self.convert = kind, convert
+
+    def pack(self, value: object) -> int:
+        if self.kind is not None:
+            return self.kind.pack(value, self.name) << self.shift
+        return (_int(value, self.lo, self.hi, self.name) - self.offset) << self.shift
+
+    def unpack(self, offset_word: int) -> object:
+        bits = (offset_word >> self.shift) & ((1 << self.width) - 1)
+        if self.kind is not None:
+            return self.kind.unpack(bits)
+        return self.convert(bits + self.offset)
 
 
 @dataclass(frozen=True)
@@ -70,7 +120,8 @@ class Event:
 
         @property
         def word(self) -> int:
-            """The 16-bit event word (raises EncodeError if a field is out of range)."""
+            """The 16-bit event word (EncodeError if a field is out of range)."""
+            return 0
 
     def _encode(self) -> int:
         raise NotImplementedError
@@ -86,6 +137,8 @@ class Event:
         """JSON-serialisable form for MQTT: event_type, the raw word as hex, fields, views."""
         out: dict[str, JsonValue] = {"event_type": self.event_type, "word": f"0x{self.word:04X}"}
         for f in fields(self):
+            if f.name == "word":
+                continue  # UnknownEvent: already there, as hex
             value = getattr(self, f.name)
             out[f.name] = _name(value) if isinstance(value, IntEnum) else value
         out.update(self._views())
@@ -93,11 +146,22 @@ class Event:
 
 
 class _Packed(Event):
-    """An event whose word is derived from its fields."""
+    """An event whose word is ``_BASE`` plus its bit fields (fields never overlap)."""
+
+    _BASE: ClassVar[int]
+    _FIELDS: ClassVar[tuple[_Bits, ...]]
 
     @property
     def word(self) -> int:
         return self._encode()
+
+    def _encode(self) -> int:
+        return self._BASE + sum(bits.pack(getattr(self, bits.name)) for bits in self._FIELDS)
+
+    @classmethod
+    def _from_word(cls, word: int) -> Self:
+        values: dict[str, Any] = {b.name: b.unpack(word - cls._BASE) for b in cls._FIELDS}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -123,9 +187,7 @@ class ButtonExecuted(_Packed):
 
     button: int
     event_type = "button"
-
-    def _encode(self) -> int:
-        return _int(self.button, 1, 0xFF, "button")
+    _BASE, _FIELDS = 0x0000, (_Bits("button", 0, 8, lo=1),)
 
     def _describe(self, lumina: bool) -> str:
         return f"button {self.button} executed"
@@ -137,9 +199,7 @@ class ProLinkMessage(_Packed):
 
     message: int
     event_type = "prolink_message"
-
-    def _encode(self) -> int:
-        return 0x0100 | _int(self.message, 0, 0x7F, "message")
+    _BASE, _FIELDS = 0x0100, (_Bits("message", 0, 7),)
 
     def _describe(self, lumina: bool) -> str:
         return f"Pro-Link message {self.message} received"
@@ -151,9 +211,7 @@ class CentraLiteSwitch(_Packed):
 
     switch: int
     event_type = "centralite_switch"
-
-    def _encode(self) -> int:
-        return 0x0180 | _int(self.switch, 0, 0x7F, "switch")
+    _BASE, _FIELDS = 0x0180, (_Bits("switch", 0, 7),)
 
     def _describe(self, lumina: bool) -> str:
         return f"CentraLite switch {self.switch}"
@@ -166,6 +224,7 @@ class AlarmActivated(_Packed):
     alarm_type: int
     area: int
     event_type = "alarm"
+    _BASE, _FIELDS = 0x0200, (_Bits("alarm_type", 4, 4), _Bits("area", 0, 4))
 
     @property
     def alarm(self) -> AlarmType | None:
@@ -174,160 +233,100 @@ class AlarmActivated(_Packed):
         except ValueError:
             return None
 
-    def _encode(self) -> int:
-        return (
-            0x0200
-            | _int(self.alarm_type, 0, 15, "alarm_type") << 4
-            | _int(self.area, 0, 15, "area")
-        )
-
     def _views(self) -> dict[str, JsonValue]:
         return {"alarm": _name(self.alarm) if self.alarm else "unknown"}
 
     def _describe(self, lumina: bool) -> str:
-        kind = _name(self.alarm) if self.alarm else f"unknown type {self.alarm_type}"
-        return f"{kind} alarm in area {self.area}"
-
-
-class _ExactWord(_Packed):
-    """Events in the `0300`..`0313` block: ``_BASE + index`` over ``_COUNT`` consecutive words."""
-
-    _BASE: ClassVar[int]
-    _COUNT: ClassVar[int]
-
-    def _index(self) -> int:
-        raise NotImplementedError
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        raise NotImplementedError
-
-    def _encode(self) -> int:
-        return self._BASE + self._index()
+        if self.alarm is None:
+            return f"alarm of unknown type {self.alarm_type} in area {self.area}"
+        return f"{_name(self.alarm)} alarm in area {self.area}"
 
 
 @dataclass(frozen=True)
-class PhoneLine(_ExactWord):
+class PhoneLine(_Packed):
     """`0300`..`0303`: phone line dead / ringing / off hook / on hook."""
 
     state: PhoneLineState
     event_type = "phone_line"
-    _BASE, _COUNT = 0x0300, 4
-
-    def _index(self) -> int:
-        return _int(self.state, 0, 3, "state")
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(PhoneLineState(index))
+    _BASE, _FIELDS = 0x0300, (_Bits("state", 0, 2, convert=PhoneLineState),)
 
     def _describe(self, lumina: bool) -> str:
         return "phone line " + _name(PhoneLineState(self.state)).replace("_", " ")
 
 
 @dataclass(frozen=True)
-class AcPower(_ExactWord):
+class AcPower(_Packed):
     """`0304` AC power off / `0305` restored."""
 
     on: bool
     event_type = "ac_power"
-    _BASE, _COUNT = 0x0304, 2
-
-    def _index(self) -> int:
-        return _flag(self.on, "on")
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(on=bool(index))
+    _BASE, _FIELDS = 0x0304, (_Bits("on", 0, 1, kind=_BOOL),)
 
     def _describe(self, lumina: bool) -> str:
         return "AC power restored" if self.on else "AC power off"
 
 
 @dataclass(frozen=True)
-class Battery(_ExactWord):
+class Battery(_Packed):
     """`0306` battery low / `0307` OK."""
 
     low: bool
     event_type = "battery"
-    _BASE, _COUNT = 0x0306, 2
-
-    def _index(self) -> int:
-        return 1 - _flag(self.low, "low")
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(low=not index)
+    _BASE, _FIELDS = 0x0306, (_Bits("low", 0, 1, kind=_NOT),)
 
     def _describe(self, lumina: bool) -> str:
         return "battery low" if self.low else "battery OK"
 
 
 @dataclass(frozen=True)
-class Communicator(_ExactWord):
+class Communicator(_Packed):
     """`0308` digital communicator trouble / `0309` OK."""
 
     ok: bool
     event_type = "communicator"
-    _BASE, _COUNT = 0x0308, 2
-
-    def _index(self) -> int:
-        return _flag(self.ok, "ok")
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(ok=bool(index))
+    _BASE, _FIELDS = 0x0308, (_Bits("ok", 0, 1, kind=_BOOL),)
 
     def _describe(self, lumina: bool) -> str:
         return "digital communicator " + ("OK" if self.ok else "trouble")
 
 
 @dataclass(frozen=True)
-class EnergyCost(_ExactWord):
+class EnergyCost(_Packed):
     """`030A`..`030D`: energy cost low / mid / high / critical."""
 
     level: EnergyCostLevel
     event_type = "energy_cost"
-    _BASE, _COUNT = 0x030A, 4
-
-    def _index(self) -> int:
-        return _int(self.level, 0, 3, "level")
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(EnergyCostLevel(index))
+    _BASE, _FIELDS = 0x030A, (_Bits("level", 0, 2, convert=EnergyCostLevel),)
 
     def _describe(self, lumina: bool) -> str:
         return "energy cost " + _name(EnergyCostLevel(self.level))
 
 
 @dataclass(frozen=True)
-class CameraTrigger(_ExactWord):
+class CameraTrigger(_Packed):
     """`030E`..`0313`: camera 1..6 trigger (camera = word - `030D`)."""
 
     camera: int
     event_type = "camera_trigger"
-    _BASE, _COUNT = 0x030E, 6
-
-    def _index(self) -> int:
-        return _int(self.camera, 1, 6, "camera") - 1
-
-    @classmethod
-    def _from_index(cls, index: int) -> Self:
-        return cls(index + 1)
+    _BASE, _FIELDS = 0x030E, (_Bits("camera", 0, 3, offset=1, hi=6),)
 
     def _describe(self, lumina: bool) -> str:
         return f"camera {self.camera} triggered"
 
 
-_EXACT_WORD_CLASSES: tuple[type[_ExactWord], ...] = (
-    PhoneLine,
-    AcPower,
-    Battery,
-    Communicator,
-    EnergyCost,
-    CameraTrigger,
-)
+# The `0300`..`0313` block: one word each, matched exactly (§18 classification step 1).
+_EXACT_WORDS: dict[int, type[_Packed]] = {
+    cls._BASE + index: cls
+    for cls, count in (
+        (PhoneLine, 4),
+        (AcPower, 2),
+        (Battery, 2),
+        (Communicator, 2),
+        (EnergyCost, 4),
+        (CameraTrigger, 6),
+    )
+    for index in range(count)
+}
 
 
 @dataclass(frozen=True)
@@ -336,9 +335,7 @@ class AccessReader(_Packed):
 
     reader: int
     event_type = "access_reader"
-
-    def _encode(self) -> int:
-        return 0x03D0 | (_int(self.reader, 1, 16, "reader") - 1)
+    _BASE, _FIELDS = 0x03D0, (_Bits("reader", 0, 4, offset=1),)
 
     def _describe(self, lumina: bool) -> str:
         return f"access reader {self.reader}"
@@ -346,17 +343,15 @@ class AccessReader(_Packed):
 
 @dataclass(frozen=True)
 class AllUnits(_Packed):
-    """`03E0`..`03FF`: all units on/off (bit 4) in an area (low nibble)."""
+    """`03E0`..`03FF`: all units on (bit 4) or off in an area (low nibble)."""
 
     on: bool
     area: int
     event_type = "all_units"
-
-    def _encode(self) -> int:
-        return 0x03E0 | _flag(self.on, "on") << 4 | _int(self.area, 0, 15, "area")
+    _BASE, _FIELDS = 0x03E0, (_Bits("on", 4, 1, kind=_BOOL), _Bits("area", 0, 4))
 
     def _describe(self, lumina: bool) -> str:
-        return f"all units {'on' if self.on else 'off'} in area {self.area}"
+        return f"all units {_on_off(self.on)} in area {self.area}"
 
 
 @dataclass(frozen=True)
@@ -366,9 +361,7 @@ class ZoneStateChanged(_Packed):
     zone: int
     not_ready: bool
     event_type = "zone_state"
-
-    def _encode(self) -> int:
-        return 0x0400 | _flag(self.not_ready, "not_ready") << 9 | _int(self.zone, 0, 0x1FF, "zone")
+    _BASE, _FIELDS = 0x0400, (_Bits("zone", 0, 9), _Bits("not_ready", 9, 1, kind=_BOOL))
 
     def _describe(self, lumina: bool) -> str:
         return f"zone {self.zone} {'not ready' if self.not_ready else 'secure'}"
@@ -381,36 +374,31 @@ class UnitStateChanged(_Packed):
     unit: int
     on: bool
     event_type = "unit_state"
-
-    def _encode(self) -> int:
-        return 0x0800 | _flag(self.on, "on") << 9 | _int(self.unit, 0, 0x1FF, "unit")
+    _BASE, _FIELDS = 0x0800, (_Bits("unit", 0, 9), _Bits("on", 9, 1, kind=_BOOL))
 
     def _describe(self, lumina: bool) -> str:
-        return f"unit {self.unit} {'on' if self.on else 'off'}"
+        return f"unit {self.unit} {_on_off(self.on)}"
+
+
+# House letter in bits 4-7 and unit number (1-based) in bits 0-3, shared by X-10 and Compose.
+_HOUSE_UNIT = (_Bits("house", 4, 4, kind=_LETTER), _Bits("unit", 0, 4, offset=1))
 
 
 @dataclass(frozen=True)
 class X10Code(_Packed):
-    """`0C00`..`0FFF`: X-10 code received."""
+    """`0C00`..`0FFF`: X-10 code received; on = bit 9, all units = bit 8."""
 
     house: str
     unit: int
     on: bool
     all_units: bool
     event_type = "x10_code"
-
-    def _encode(self) -> int:
-        return (
-            0x0C00
-            | _flag(self.on, "on") << 9
-            | _flag(self.all_units, "all_units") << 8
-            | _house(self.house) << 4
-            | (_int(self.unit, 1, 16, "unit") - 1)
-        )
+    _BASE = 0x0C00
+    _FIELDS = (*_HOUSE_UNIT, _Bits("on", 9, 1, kind=_BOOL), _Bits("all_units", 8, 1, kind=_BOOL))
 
     def _describe(self, lumina: bool) -> str:
         scope = "all units" if self.all_units else "single unit"
-        return f"X-10 house {self.house} unit {self.unit} {'on' if self.on else 'off'} ({scope})"
+        return f"X-10 house {self.house} unit {self.unit} {_on_off(self.on)} ({scope})"
 
 
 @dataclass(frozen=True)
@@ -421,21 +409,18 @@ class ComposeCode(_Packed):
     unit: int
     state: int
     event_type = "compose_code"
+    _BASE, _FIELDS = 0x7000, (*_HOUSE_UNIT, _Bits("state", 8, 4))
 
     @property
     def scene(self) -> str | None:
         return chr(ord("A") + self.state - 2) if 2 <= self.state <= 13 else None
-
-    def _encode(self) -> int:
-        state = _int(self.state, 0, 15, "state")
-        return 0x7000 | state << 8 | _house(self.house) << 4 | (_int(self.unit, 1, 16, "unit") - 1)
 
     def _views(self) -> dict[str, JsonValue]:
         return {"scene": self.scene}
 
     def _describe(self, lumina: bool) -> str:
         if self.state <= 1:
-            action = "on" if self.state else "off"
+            action = _on_off(self.state)
         else:
             action = f"scene {self.scene}" if self.scene else f"state {self.state}"
         return f"compose house {self.house} unit {self.unit} {action}"
@@ -448,21 +433,20 @@ class SwitchPress(_Packed):
     state: int
     unit: int
     event_type = "switch_press"
+    # State 12..15 would be `FCxx`..`FFxx`: those are UPB link words.
+    _BASE, _FIELDS = 0xF000, (_Bits("state", 8, 4, hi=11), _Bits("unit", 0, 8))
 
     @property
     def switch(self) -> int | None:
+        """Switch 1..10 for states 2..11; None for the off/on presses."""
         return self.state - 1 if self.state >= 2 else None
-
-    def _encode(self) -> int:
-        # State 12..15 would be `FCxx`..`FFxx`, which are UPB link words.
-        return 0xF000 | _int(self.state, 0, 11, "state") << 8 | _int(self.unit, 0, 0xFF, "unit")
 
     def _views(self) -> dict[str, JsonValue]:
         return {"switch": self.switch}
 
     def _describe(self, lumina: bool) -> str:
         if self.switch is None:
-            return f"{'on' if self.state else 'off'} pressed on unit {self.unit}"
+            return f"{_on_off(self.state)} pressed on unit {self.unit}"
         return f"switch {self.switch} pressed on unit {self.unit}"
 
 
@@ -473,9 +457,8 @@ class UpbLink(_Packed):
     action: UpbLinkAction
     link: int
     event_type = "upb_link"
-
-    def _encode(self) -> int:
-        return 0xFC00 | _int(self.action, 0, 3, "action") << 8 | _int(self.link, 0, 0xFF, "link")
+    _BASE = 0xFC00
+    _FIELDS = (_Bits("action", 8, 2, convert=UpbLinkAction), _Bits("link", 0, 8))
 
     def _describe(self, lumina: bool) -> str:
         action = _name(UpbLinkAction(self.action)).replace("_", " ")
@@ -496,21 +479,25 @@ class SecurityModeChanged(_Packed):
     code: int
     delay_started: bool
     event_type = "arming"
+    _BASE = 0x0000
+    _FIELDS = (
+        _Bits("mode", 12, 3, hi=6, convert=SecurityMode),
+        _Bits("area", 8, 4),
+        _Bits("code", 0, 8),
+        _Bits("delay_started", 15, 1, kind=_BOOL),
+    )
 
     def mode_name(self, lumina: bool = False) -> str:
         return SecurityMode(self.mode).display_name(lumina)
 
     def _encode(self) -> int:
-        mode = _int(self.mode, 0, 6, "mode")
-        delay = _flag(self.delay_started, "delay_started")
-        if mode == SecurityMode.OFF and not delay:
-            # `0xxx` words are buttons, zones, ...: an Off word exists only with bit 15 set.
+        if self.mode == SecurityMode.OFF and not _flag(self.delay_started, "delay_started"):
+            # Without bit 15 an Off word would be `0xxx`: a button, zone, ... word.
             raise EncodeError("event delay_started must be True for Off (bit 15 is always set)")
-        area = _int(self.area, 0, 15, "area")
-        return delay << 15 | mode << 12 | area << 8 | _int(self.code, 0, 0xFF, "code")
+        return super()._encode()
 
     def _views(self) -> dict[str, JsonValue]:
-        return {"by": code_source_name(self.code)}
+        return {"code_name": code_source_name(self.code)}
 
     def _describe(self, lumina: bool) -> str:
         text = f"{self.mode_name(lumina)} in area {self.area} by {code_source_name(self.code)}"
@@ -521,61 +508,66 @@ class SecurityModeChanged(_Packed):
         return text + ": delay ended"
 
 
-def _decode_low(word: int) -> Event:
-    """Words below `1000`, tested in the spec's order (§18)."""
+_Masks = tuple[tuple[int, int, type[Event]], ...]
+_MASKS_BEFORE_EXACT: _Masks = (
+    (0xFF00, 0x0000, ButtonExecuted),
+    (0xFF80, 0x0100, ProLinkMessage),
+    (0xFF80, 0x0180, CentraLiteSwitch),
+    (0xFF00, 0x0200, AlarmActivated),
+)
+_MASKS_AFTER_EXACT: _Masks = (
+    (0xFFF0, 0x03D0, AccessReader),
+    (0xFFE0, 0x03E0, AllUnits),
+    (0xFC00, 0x0400, ZoneStateChanged),
+    (0xFC00, 0x0800, UnitStateChanged),
+    (0xFC00, 0x0C00, X10Code),
+)
+
+
+def _first_match(word: int, masks: _Masks) -> type[Event] | None:
+    return next((cls for mask, value, cls in masks if word & mask == value), None)
+
+
+def _classify_low(word: int) -> type[Event]:
+    """Words below `1000`, tested in the spec's order (§18 step 1)."""
     if word == 0:
-        # The table lists `0000` as unknown; button numbers start at 1.
-        return UnknownEvent(word)
-    if word & 0xFF00 == 0x0000:
-        return ButtonExecuted(word)
-    if word & 0xFF80 == 0x0100:
-        return ProLinkMessage(word & 0x7F)
-    if word & 0xFF80 == 0x0180:
-        return CentraLiteSwitch(word & 0x7F)
-    if word & 0xFF00 == 0x0200:
-        return AlarmActivated(alarm_type=(word >> 4) & 0xF, area=word & 0xF)
-    for cls in _EXACT_WORD_CLASSES:
-        if cls._BASE <= word < cls._BASE + cls._COUNT:
-            return cls._from_index(word - cls._BASE)
-    if word & 0xFFF0 == 0x03D0:
-        return AccessReader((word & 0xF) + 1)
-    if word & 0xFFE0 == 0x03E0:
-        return AllUnits(on=bool(word & 0x10), area=word & 0xF)
-    flag, number = bool(word & 0x200), word & 0x1FF
-    if word & 0xFC00 == 0x0400:
-        return ZoneStateChanged(zone=number, not_ready=flag)
-    if word & 0xFC00 == 0x0800:
-        return UnitStateChanged(unit=number, on=flag)
-    if word & 0xFC00 == 0x0C00:
-        return X10Code(_house_letter((word >> 4) & 0xF), (word & 0xF) + 1, flag, bool(word & 0x100))
-    return UnknownEvent(word)
+        # The table lists `0000` as unknown: button numbers start at 1.
+        return UnknownEvent
+    return (
+        _first_match(word, _MASKS_BEFORE_EXACT)
+        or _EXACT_WORDS.get(word)
+        or _first_match(word, _MASKS_AFTER_EXACT)
+        or UnknownEvent
+    )
+
+
+def _classify(word: int) -> type[Event]:
+    if word < 0x1000:
+        return _classify_low(word)
+    if word & 0xF000 == 0x7000:
+        return ComposeCode
+    # UPB link must be tested before switch press: both start with F.
+    if word & 0xFC00 == 0xFC00:
+        return UpbLink
+    if word & 0xF000 == 0xF000:
+        return SwitchPress
+    # What is left has mode bits 0..6: mode 7 would be `7xxx`/`Fxxx`, taken above.
+    return SecurityModeChanged
 
 
 def decode_event(word: int) -> Event:
     """Decode one event word; every 16-bit value gives an event (unknown ones keep the word)."""
     if isinstance(word, bool) or not isinstance(word, int) or not 0 <= word <= 0xFFFF:
         raise DecodeError(f"event word must be 0..0xFFFF, got {word!r}")
-    if word < 0x1000:
-        return _decode_low(word)
-    if word & 0xF000 == 0x7000:
-        return ComposeCode(_house_letter((word >> 4) & 0xF), (word & 0xF) + 1, (word >> 8) & 0xF)
-    # UPB link must be tested before switch press: both start with F.
-    if word & 0xFC00 == 0xFC00:
-        return UpbLink(UpbLinkAction((word >> 8) & 0x3), word & 0xFF)
-    if word & 0xF000 == 0xF000:
-        return SwitchPress(state=(word >> 8) & 0xF, unit=word & 0xFF)
-    # What is left has mode bits 0..6: mode 7 would be `7xxx`/`Fxxx`, handled above.
-    return SecurityModeChanged(
-        mode=SecurityMode((word >> 12) & 0x7),
-        area=(word >> 8) & 0xF,
-        code=word & 0xFF,
-        delay_started=bool(word & 0x8000),
-    )
+    cls = _classify(word)
+    if issubclass(cls, _Packed):
+        return cls._from_word(word)
+    return UnknownEvent(word)
 
 
 def encode_event(event: Event) -> int:
     """The exact word for ``event``; EncodeError if a field is out of range for its class."""
-    if not isinstance(event, Event) or type(event) in (Event, _Packed, _ExactWord):
+    if not isinstance(event, UnknownEvent | _Packed) or type(event) is _Packed:
         raise EncodeError(f"not an event: {event!r}")
     return event._encode()
 

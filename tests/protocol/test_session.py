@@ -83,7 +83,7 @@ def test_client_handshake_vectors(first_seq: int) -> None:
     assert event.seq == first_seq + 2 and not event.is_push
     info = event.message
     assert isinstance(info, SystemInformation)
-    assert (info.model, info.firmware_major, info.firmware_minor, info.revision) == (16, 2, 12, 1)
+    assert (info.model, info.firmware_major, info.firmware_minor, info.firmware_revision) == (16, 2, 12, 1)
     assert info.phone == "555-1212"
     assert client.close() == v["close"]
 
@@ -126,7 +126,7 @@ def test_panel_handshake_vectors(first_seq: int) -> None:
 def test_secure_session_packets(key_hex: str, sid_hex: str, packet_hex: str) -> None:
     client = ClientSession(bytes.fromhex(key_hex))
     client.initiate()
-    client.receive_data(bytes.fromhex("0001020000" + sid_hex))
+    client.receive_data(bytes.fromhex("000102000001" + sid_hex))
     assert client.request_secure_session().hex() == packet_hex
 
 
