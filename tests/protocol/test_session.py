@@ -83,7 +83,8 @@ def test_client_handshake_vectors(first_seq: int) -> None:
     assert event.seq == first_seq + 2 and not event.is_push
     info = event.message
     assert isinstance(info, SystemInformation)
-    assert (info.model, info.firmware_major, info.firmware_minor, info.firmware_revision) == (16, 2, 12, 1)
+    fields = (info.model, info.firmware_major, info.firmware_minor, info.firmware_revision)
+    assert fields == (16, 2, 12, 1)
     assert info.phone == "555-1212"
     assert client.close() == v["close"]
 
