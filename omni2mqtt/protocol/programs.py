@@ -35,53 +35,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import IntEnum
 from typing import Any
 
+from .enumutil import EnumView, enum_names, name_or_number
 from .errors import ProgramError
 from .events import Event, decode_event
-from .messages.system import enum_or_none
+from .program_and import AndStructured, AndTraditional, and_from_json, and_to_json, decode_and
 from .program_conditions import (
-    AndStructured,
-    AndTraditional,
-    Condition,
     ProgramAction,
     ProgramTime,
-    and_from_json,
-    and_to_json,
     date_from_json,
     date_to_json,
     day_names,
     days_from_json,
     days_to_json,
-    decode_and,
-    enum_names,
-    event_from_json,
-    event_to_json,
-    expect_int,
-    expect_name,
-    expect_object,
-    name_or_number,
 )
+from .program_json import expect_int, expect_name, expect_object
+from .program_record import (
+    RECORD_FIELDS,
+    RECORD_LAYOUTS,
+    RECORD_SIZE,
+    SHORT_RECORD_SIZE,
+    ProgramType,
+    record_from_pca,
+    record_layout,
+    record_to_pca,
+)
+from .program_words import Condition, event_from_json, event_to_json
+
+__all__ = [
+    "MAX_SLOT",
+    "RECORD_SIZE",
+    "SHORT_RECORD_SIZE",
+    "TYPE_KEYS",
+    "Program",
+    "ProgramType",
+    "record_from_pca",
+    "record_to_pca",
+    "validate_slot",
+]
 
 
-class ProgramType(IntEnum):
-    FREE = 0
-    TIMED = 1
-    EVENT = 2
-    YEARLY = 3
-    REMARK = 4
-    WHEN = 5  # WHEN .. THEN need firmware >= 3.0
-    AT = 6
-    EVERY = 7
-    AND = 8
-    OR = 9
-    THEN = 10
-
-
-RECORD_SIZE = 14
-# Models without the "double conditional" feature have no cond2.
-SHORT_RECORD_SIZE = 12
 MAX_SLOT = 1500  # Omni Pro II; other models unverified
 
 
@@ -90,43 +84,6 @@ def validate_slot(slot: object, max_slot: int = MAX_SLOT) -> int:
     if isinstance(slot, str) and slot.strip().isdigit():
         slot = int(slot)
     return expect_int(slot, "slot", 1, max_slot)
-
-
-# (field, width) in wire order; the 12-byte form has the same order without cond2.
-_FIELDS: tuple[tuple[str, int], ...] = (
-    ("type_code", 1),
-    ("cond", 2),
-    ("cond2", 2),
-    ("cmd", 1),
-    ("par", 1),
-    ("pr2", 2),
-    ("month", 1),
-    ("day", 1),
-    ("days", 1),
-    ("hour", 1),
-    ("minute", 1),
-)
-
-
-def _layout(size: int) -> dict[str, tuple[int, int]]:
-    offsets: dict[str, tuple[int, int]] = {}
-    offset = 0
-    for name, width in _FIELDS:
-        if name == "cond2" and size == SHORT_RECORD_SIZE:
-            continue
-        offsets[name] = (offset, width)
-        offset += width
-    return offsets
-
-
-_LAYOUTS = {size: _layout(size) for size in (RECORD_SIZE, SHORT_RECORD_SIZE)}
-
-
-def _check_size(raw: bytes) -> dict[str, tuple[int, int]]:
-    try:
-        return _LAYOUTS[len(raw)]
-    except KeyError:
-        raise ProgramError(f"a program record is 14 or 12 bytes, got {len(raw)}") from None
 
 
 @dataclass(frozen=True)
@@ -149,9 +106,9 @@ class Program:
     record_size: int = RECORD_SIZE
 
     def __post_init__(self) -> None:
-        if self.record_size not in _LAYOUTS:
+        if self.record_size not in RECORD_LAYOUTS:
             raise ProgramError(f"record_size must be 14 or 12, got {self.record_size}")
-        for name, width in _FIELDS:
+        for name, width in RECORD_FIELDS:
             value = getattr(self, name)
             top = (1 << (8 * width)) - 1
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
@@ -165,7 +122,7 @@ class Program:
     def from_record(cls, raw: bytes) -> Program:
         """Decode a wire record (u16 fields big-endian); its size gives the layout."""
         raw = bytes(raw)
-        layout = _check_size(raw)
+        layout = record_layout(raw)
         values = {
             name: int.from_bytes(raw[off : off + width], "big")
             for name, (off, width) in layout.items()
@@ -175,7 +132,7 @@ class Program:
     def to_record(self) -> bytes:
         return b"".join(
             getattr(self, name).to_bytes(width, "big")
-            for name, (_, width) in _LAYOUTS[self.record_size].items()
+            for name, (_, width) in RECORD_LAYOUTS[self.record_size].items()
         )
 
     @classmethod
@@ -185,9 +142,7 @@ class Program:
 
     # --- typed views -------------------------------------------------------------------------
 
-    @property
-    def program_type(self) -> ProgramType | None:
-        return enum_or_none(ProgramType, self.type_code)
+    program_type = EnumView(ProgramType, "type_code")
 
     @property
     def is_clear(self) -> bool:
@@ -428,34 +383,3 @@ TYPE_KEYS: dict[int, tuple[str, ...]] = {
     ProgramType.THEN: ("action",),
 }
 _ALL_KEYS = ("type", *_CODECS, "raw")
-
-
-# --- .pca file form ------------------------------------------------------------------------
-
-
-def _swap_pca(raw: bytes, swap_when: bool) -> bytes:
-    layout = _check_size(bytes(raw))
-    out = bytearray(raw)
-    for offset, width in layout.values():
-        if width == 2:
-            out[offset], out[offset + 1] = raw[offset + 1], raw[offset]
-    if raw[0] == ProgramType.EVENT or (swap_when and raw[0] == ProgramType.WHEN):
-        month = layout["month"][0]
-        out[month], out[month + 1] = raw[month + 1], raw[month]
-    return bytes(out)
-
-
-def record_from_pca(raw: bytes, *, swap_when: bool = False) -> bytes:
-    """The wire record for a .pca file record (Appendix B).
-
-    The file stores cond, cond2 and pr2 little-endian and an EVENT record's event word
-    little-endian ([day, month]). The swap is applied per field for every type, REMARK
-    included (whose u32 could also be stored differently: unverified). WHEN records are
-    reported not to be swapped (unverified): pass ``swap_when=True`` for the other reading.
-    """
-    return _swap_pca(raw, swap_when)
-
-
-def record_to_pca(raw: bytes, *, swap_when: bool = False) -> bytes:
-    """The .pca file record for a wire record; the inverse of :func:`record_from_pca`."""
-    return _swap_pca(raw, swap_when)

@@ -38,8 +38,7 @@ class PayloadReader:
         return self._take(1, field)[0]
 
     def i8(self, field: str) -> int:
-        value = self.u8(field)
-        return value - 0x100 if value & 0x80 else value
+        return signed8(self.u8(field))
 
     def u16(self, field: str) -> int:
         chunk = self._take(2, field)
@@ -69,6 +68,11 @@ class PayloadReader:
         """Strict decoders call this; extra trailing bytes are a layout error."""
         if self.remaining:
             raise DecodeError(f"{self._what}: {self.remaining} unexpected trailing bytes")
+
+
+def signed8(value: int) -> int:
+    """A byte 0..255 read as two's complement -128..127."""
+    return value - 0x100 if value & 0x80 else value
 
 
 def decode_name(raw: bytes) -> str:

@@ -11,12 +11,13 @@ from enum import IntEnum
 from typing import Any, Self
 
 from ..commands import CommandType, encode_duration, pack_lo9_hi7, security_command
+from ..enumutil import EnumView
 from ..errors import DecodeError, EncodeError
+from ..layouts import check_range, layout
 from ..opcodes import Opcode
 from ..security import Authority, SecurityMode, SecurityResult
 from ..wire import PayloadReader
-from .base import FixedLayoutMessage, Message, check_range, layout
-from .system import enum_or_none
+from .base import FixedLayoutMessage, Message
 
 # --- Command (20) -------------------------------------------------------------------------------
 
@@ -37,9 +38,7 @@ class Command(FixedLayoutMessage):
     p1: int = 0
     p2: int = 0
 
-    @property
-    def command_type(self) -> CommandType | None:
-        return enum_or_none(CommandType, self.command)
+    command_type = EnumView(CommandType, "command")
 
     @classmethod
     def unit_on(cls, unit: int, seconds: int = 0) -> Self:
@@ -91,19 +90,27 @@ class Command(FixedLayoutMessage):
 # --- User codes -----------------------------------------------------------------------------------
 
 
-def _encode_code(code: str) -> bytes:
-    # str.isdigit() would accept other scripts' digits; the panel wants ASCII 0-9 only.
-    if len(code) != 4 or any(c not in "0123456789" for c in code):
-        # Never echo the value: it is (nearly) a user code.
-        raise EncodeError("code must be exactly 4 digits 0-9")
-    return bytes(int(c) for c in code)
+class _CodeRequest(FixedLayoutMessage):
+    """A request whose ``LAYOUT`` fields are followed by a user code, one digit 0-9 per byte.
 
+    Subclasses declare ``code: str = field(repr=False)`` as their last field.
+    """
 
-def _decode_code(reader: PayloadReader) -> dict[str, Any]:
-    digits = reader.raw(4, "code")
-    if any(d > 9 for d in digits):
-        raise DecodeError("code digits must be 0..9")
-    return {"code": "".join(str(d) for d in digits)}
+    code: str
+
+    def encode_tail(self) -> bytes:
+        # str.isdigit() would accept other scripts' digits; the panel wants ASCII 0-9 only.
+        if len(self.code) != 4 or any(c not in "0123456789" for c in self.code):
+            # Never echo the value: it is (nearly) a user code.
+            raise EncodeError("code must be exactly 4 digits 0-9")
+        return bytes(int(c) for c in self.code)
+
+    @classmethod
+    def decode_tail(cls, reader: PayloadReader) -> dict[str, Any]:
+        digits = reader.raw(4, "code")
+        if any(d > 9 for d in digits):
+            raise DecodeError("code digits must be 0..9")
+        return {"code": "".join(str(d) for d in digits)}
 
 
 # --- ExecuteSecurityCommand (74/75) -------------------------------------------------------------
@@ -112,7 +119,7 @@ def _decode_code(reader: PayloadReader) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class ExecuteSecurityCommand(FixedLayoutMessage):
+class ExecuteSecurityCommand(_CodeRequest):
     """``[area 1..8, mode 0..6, d1..d4]``: arm or disarm with the user's code in one step."""
 
     OPCODE = Opcode.EXECUTE_SECURITY_COMMAND
@@ -123,16 +130,7 @@ class ExecuteSecurityCommand(FixedLayoutMessage):
     mode: int
     code: str = field(repr=False)
 
-    @property
-    def security_mode(self) -> SecurityMode | None:
-        return enum_or_none(SecurityMode, self.mode)
-
-    def encode_tail(self) -> bytes:
-        return _encode_code(self.code)
-
-    @classmethod
-    def decode_tail(cls, reader: PayloadReader) -> dict[str, Any]:
-        return _decode_code(reader)
+    security_mode = EnumView(SecurityMode, "mode")
 
 
 @dataclass(frozen=True)
@@ -144,9 +142,7 @@ class ExecuteSecurityCommandResponse(FixedLayoutMessage):
 
     status: int
 
-    @property
-    def result(self) -> SecurityResult | None:
-        return enum_or_none(SecurityResult, self.status)
+    result = EnumView(SecurityResult, "status")
 
     @property
     def success(self) -> bool:
@@ -159,7 +155,7 @@ DURESS_CODE_NUMBER = 251
 
 
 @dataclass(frozen=True)
-class RequestValidateCode(FixedLayoutMessage):
+class RequestValidateCode(_CodeRequest):
     """``[area, d1..d4]``: which user number and authority a code has in an area."""
 
     OPCODE = Opcode.REQUEST_VALIDATE_CODE
@@ -168,13 +164,6 @@ class RequestValidateCode(FixedLayoutMessage):
 
     area: int
     code: str = field(repr=False)
-
-    def encode_tail(self) -> bytes:
-        return _encode_code(self.code)
-
-    @classmethod
-    def decode_tail(cls, reader: PayloadReader) -> dict[str, Any]:
-        return _decode_code(reader)
 
 
 @dataclass(frozen=True)
@@ -187,9 +176,7 @@ class ValidateCode(FixedLayoutMessage):
     user_number: int
     authority: int
 
-    @property
-    def authority_level(self) -> Authority | None:
-        return enum_or_none(Authority, self.authority)
+    authority_level = EnumView(Authority, "authority")
 
     @property
     def valid(self) -> bool:
@@ -227,9 +214,7 @@ class ActivateKeypadEmergency(FixedLayoutMessage):
     area: int
     emergency: int
 
-    @property
-    def emergency_type(self) -> EmergencyType | None:
-        return enum_or_none(EmergencyType, self.emergency)
+    emergency_type = EnumView(EmergencyType, "emergency")
 
     def check(self) -> None:
         check_range(self.emergency, 1, 3, "ActivateKeypadEmergency.emergency")

@@ -8,21 +8,19 @@ from enum import IntEnum
 from typing import Any, Self
 
 from .. import wire
+from ..enumutil import Direction, EnumView, enum_or_none
+from ..layouts import check_range, layout
 from ..opcodes import Opcode
 from ..security import AlarmType, SecurityMode, code_source_name
 from ..wire import PayloadReader
-from .base import FixedLayoutMessage, check_range, layout
-from .system import enum_or_none, wall_clock
+from .base import FixedLayoutMessage
+from .system import wall_clock
 
 # --- Event log (36/37) --------------------------------------------------------------------------
 
 
-class LogDirection(IntEnum):
-    """RequestEventLogItem direction (signed byte)."""
-
-    PREVIOUS = -1  # with number 0: the most recent entry
-    EXACT = 0
-    NEXT = 1  # with number 0: the oldest entry
+# RequestEventLogItem's direction byte is the same signed -1/0/1 enum as RequestProperties'.
+LogDirection = Direction
 
 
 @dataclass(frozen=True)
@@ -118,9 +116,7 @@ class EventLogItem(FixedLayoutMessage):
     p1: int
     p2: int
 
-    @property
-    def log_type(self) -> EventLogType | None:
-        return enum_or_none(EventLogType, self.event_type)
+    log_type = EnumView(EventLogType, "event_type")
 
     @property
     def security_mode(self) -> SecurityMode | None:

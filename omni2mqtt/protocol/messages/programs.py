@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Self
 
+from ..enumutil import EnumView
 from ..errors import DecodeError, EncodeError
+from ..layouts import layout
 from ..opcodes import Opcode
 from ..programs import RECORD_SIZE, SHORT_RECORD_SIZE, Program
 from ..wire import PayloadReader
-from .base import FixedLayoutMessage, layout
-from .system import enum_or_none
+from .base import FixedLayoutMessage
 
 _RECORD_SIZES = (RECORD_SIZE, SHORT_RECORD_SIZE)
 
@@ -40,9 +41,7 @@ class UploadProgram(FixedLayoutMessage):
     slot: int
     reason: int = UploadReason.EXACT
 
-    @property
-    def upload_reason(self) -> UploadReason | None:
-        return enum_or_none(UploadReason, self.reason)
+    upload_reason = EnumView(UploadReason, "reason")
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,8 @@
-"""Properties and names (spec §13): RequestProperties / Properties, UploadNames / NameData /
-DownloadNames.
+"""Properties (spec §13): RequestProperties / Properties.
 
-Name fields are fixed width (``objects.name_width``). Some implementations send the field one
-byte short, without its NUL (the §23.4 "FRONT DOOR" frame); decoders accept that and record it in
-``short_name`` so that the same bytes encode back. A short name field is only recognised where the
-name ends the payload, since otherwise its width would be ambiguous.
+Name fields, and the UploadNames / NameData / DownloadNames messages, are in ``names.py``
+(re-exported here). A Properties reply records a name field sent one byte short in
+``short_name`` so that the same bytes encode back.
 
 Properties decoders ignore bytes after the last known field: newer firmware appends fields (the
 thermostat's bytes 24-28 are such an addition), and a discovery walk must not stop on one.
@@ -14,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
-from ..errors import DecodeError, EncodeError
-from ..objects import NameType, ObjectType, name_width
-from ..opcodes import Opcode
-from ..records import (
+from ..enumutil import Direction, EnumView
+from ..errors import EncodeError
+from ..layouts import Layout, layout, read_layout, read_optional, write_layout, write_optional
+from ..object_fields import (
     AccessLockFields,
     AccessReaderFields,
     AreaFields,
@@ -30,29 +28,53 @@ from ..records import (
     UserSettingFields,
     ZoneFields,
 )
+from ..objects import ObjectType, name_width
+from ..opcodes import Opcode
 from ..thermostats import ThermostatType
 from ..units import SWITCH_ONLY_UNIT_TYPES, UnitType
-from ..wire import PayloadReader, encode_name, u8, u16
+from ..wire import PayloadReader, u8, u16
 from ..zones import ZoneType, ZoneTypeInfo, zone_type_info
-from .base import (
-    FixedLayoutMessage,
-    Layout,
-    Message,
-    layout,
-    read_layout,
-    read_optional,
-    write_layout,
-    write_optional,
+from .base import FixedLayoutMessage, Message
+
+# The name messages moved to .names; re-exported so existing imports keep working.
+from .names import (
+    NAME_TYPE_OBJECTS,
+    DownloadNames,
+    NameData,
+    UploadNames,
+    name_field,
+    name_type_width,
+    read_name_field,
 )
-from .system import enum_or_none
 
-
-class Direction(IntEnum):
-    """RequestProperties direction (signed byte)."""
-
-    PREVIOUS = -1
-    EXACT = 0
-    NEXT = 1
+__all__ = [
+    "NAME_TYPE_OBJECTS",
+    "PROPERTIES_BODIES",
+    "AccessReaderProperties",
+    "AreaProperties",
+    "AudioSourceProperties",
+    "AudioZoneProperties",
+    "AuxiliaryProperties",
+    "ButtonProperties",
+    "CodeProperties",
+    "Direction",
+    "DownloadNames",
+    "MessageProperties",
+    "NameData",
+    "NameFilter",
+    "NameOnlyProperties",
+    "Properties",
+    "PropertiesBody",
+    "RawProperties",
+    "RequestProperties",
+    "ThermostatProperties",
+    "UnitFilter",
+    "UnitProperties",
+    "UploadNames",
+    "UserSettingProperties",
+    "ZoneProperties",
+    "name_type_width",
+]
 
 
 class NameFilter(IntEnum):
@@ -87,22 +109,6 @@ class RequestProperties(FixedLayoutMessage):
     filter3: int = UnitFilter.ANY
 
 
-# --- name fields -------------------------------------------------------------------------------
-
-
-def _name_field(name: str, width: int, short: bool, what: str) -> bytes:
-    field = encode_name(name, width, f"{what} name")
-    # A full field always ends in NUL (names hold at most width - 1 characters), so the short
-    # form is the full one without its last byte.
-    return field[:-1] if short else field
-
-
-def _read_name(reader: PayloadReader, width: int) -> tuple[str, bool]:
-    """Read a name field; True when it came one byte short."""
-    short = reader.remaining == width - 1
-    return reader.name(width), short
-
-
 # --- Properties bodies -------------------------------------------------------------------------
 
 
@@ -128,7 +134,7 @@ class PropertiesBody:
         return (
             u16(self.number, f"{what} number")
             + write_layout(self, self.PREFIX, what)
-            + _name_field(self.name, name_width(self.OBJECT_TYPE), short_name, what)
+            + name_field(self.name, name_width(self.OBJECT_TYPE), short_name, what)
             + suffix
         )
 
@@ -136,7 +142,7 @@ class PropertiesBody:
     def decode(cls, reader: PayloadReader) -> tuple[Self, bool]:
         number = reader.u16("number")
         values = read_layout(reader, cls.PREFIX)
-        name, short = _read_name(reader, name_width(cls.OBJECT_TYPE))
+        name, short = read_name_field(reader, name_width(cls.OBJECT_TYPE))
         values.update(read_optional(reader, cls.SUFFIX))
         return cls(number=number, name=name, **values), short
 
@@ -149,9 +155,7 @@ class ZoneProperties(ZoneFields, PropertiesBody):
     area: int  # 1-8
     options: int
 
-    @property
-    def kind(self) -> ZoneType | None:
-        return enum_or_none(ZoneType, self.zone_type)
+    kind = EnumView(ZoneType, "zone_type")
 
     @property
     def type_info(self) -> ZoneTypeInfo:
@@ -178,9 +182,7 @@ class UnitProperties(UnitFields, PropertiesBody):
     unit_type: int
     area: int | None = None  # area bitmask (SDK; bit order unverified); absent from some firmware
 
-    @property
-    def kind(self) -> UnitType | None:
-        return enum_or_none(UnitType, self.unit_type)
+    kind = EnumView(UnitType, "unit_type")
 
     @property
     def switch_only(self) -> bool:
@@ -234,9 +236,7 @@ class ThermostatProperties(ThermostatFields, PropertiesBody):
     SUFFIX = ThermostatFields.EXTRA
     thermostat_type: int
 
-    @property
-    def kind(self) -> ThermostatType | None:
-        return enum_or_none(ThermostatType, self.thermostat_type)
+    kind = EnumView(ThermostatType, "thermostat_type")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -245,9 +245,7 @@ class AuxiliaryProperties(AuxiliaryFields, PropertiesBody):
     PREFIX = AuxiliaryFields.FIELDS + layout("sensor_type")
     sensor_type: int  # zone type 80-87
 
-    @property
-    def sensor_kind(self) -> ZoneType | None:
-        return enum_or_none(ZoneType, self.sensor_type)
+    sensor_kind = EnumView(ZoneType, "sensor_type")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -329,89 +327,3 @@ class Properties(Message):
             return cls(RawProperties(object_type=object_type, number=number, data=reader.rest()))
         body, short = body_class.decode(reader)
         return cls(body, short)
-
-
-# --- names without Properties ------------------------------------------------------------------
-
-# Name types 1-9 name the object types of the same names (8 and 9 differ in number only).
-NAME_TYPE_OBJECTS: dict[NameType, ObjectType] = {t: ObjectType[t.name] for t in NameType}
-
-
-def name_type_width(name_type: int) -> int | None:
-    """Name field width for a name-type byte; None for unknown name types."""
-    kind = enum_or_none(NameType, name_type)
-    return None if kind is None else name_width(NAME_TYPE_OBJECTS[kind])
-
-
-@dataclass(frozen=True)
-class UploadNames(FixedLayoutMessage):
-    """``[name type, number u16 BE, 01]``: ask for the next named object after ``number``.
-
-    The HAI text shows the fourth byte as 01 without naming it; one client sends only three
-    bytes (unverified). ``flag`` None is that three-byte form.
-    """
-
-    OPCODE = Opcode.UPLOAD_NAMES
-    LAYOUT = layout("name_type number:u16")
-    STRICT = True
-    name_type: int
-    number: int
-    flag: int | None = 1
-
-    def encode_tail(self) -> bytes:
-        return b"" if self.flag is None else u8(self.flag, "UploadNames.flag")
-
-    @classmethod
-    def decode_tail(cls, reader: PayloadReader) -> dict[str, Any]:
-        return {"flag": reader.u8("flag") if reader.remaining else None}
-
-
-@dataclass(frozen=True)
-class _NameMessage(Message):
-    """``[name type, number u16 BE, name]``; unknown name types have no known width."""
-
-    name_type: int
-    number: int
-    name: str
-    short_name: bool = False
-
-    @property
-    def object_type(self) -> ObjectType | None:
-        kind = enum_or_none(NameType, self.name_type)
-        return None if kind is None else NAME_TYPE_OBJECTS[kind]
-
-    def encode_payload(self) -> bytes:
-        what = type(self).__name__
-        width = name_type_width(self.name_type)
-        if width is None:
-            raise EncodeError(f"{what}: unknown name type {self.name_type}")
-        return (
-            u8(self.name_type, f"{what} name_type")
-            + u16(self.number, f"{what} number")
-            + _name_field(self.name, width, self.short_name, what)
-        )
-
-    @classmethod
-    def decode_payload(cls, payload: bytes) -> Self:
-        reader = PayloadReader(payload, cls.__name__)
-        name_type = reader.u8("name_type")
-        width = name_type_width(name_type)
-        if width is None:
-            raise DecodeError(f"{cls.__name__}: unknown name type {name_type}")
-        number = reader.u16("number")
-        name, short = _read_name(reader, width)
-        return cls(name_type, number, name, short)
-
-
-@dataclass(frozen=True)
-class NameData(_NameMessage):
-    """The reply to UploadNames (or EOD when no named object follows)."""
-
-    OPCODE = Opcode.NAME_DATA
-
-
-@dataclass(frozen=True)
-class DownloadNames(_NameMessage):
-    """Writes one name (NameData layout)."""
-
-    OPCODE = Opcode.DOWNLOAD_NAMES

@@ -14,14 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Self
 
+from ..enumutil import EnumView
 from ..errors import DecodeError, EncodeError
 from ..frame import MAX_SENT_MESSAGE_LENGTH
+from ..layouts import layout
 from ..objects import ObjectType
 from ..opcodes import Opcode
 from ..records import RECORD_SPECS, RawRecord, StatusRecord
 from ..wire import PayloadReader, u8
-from .base import FixedLayoutMessage, Message, layout
-from .system import enum_or_none
+from .base import FixedLayoutMessage, Message
 
 # Bytes of a reply before its records: the opcode, the type byte and (extended) the length byte.
 _BASIC_HEADER = 2
@@ -53,9 +54,7 @@ class _StatusRange(FixedLayoutMessage):
     first: int
     last: int
 
-    @property
-    def kind(self) -> ObjectType | None:
-        return enum_or_none(ObjectType, self.object_type)
+    kind = EnumView(ObjectType, "object_type")
 
 
 @dataclass(frozen=True)

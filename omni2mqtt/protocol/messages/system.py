@@ -10,33 +10,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from enum import IntEnum
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from .. import wire
+from ..enumutil import EnumView, enum_or_none, known_codes
+from ..layouts import check_range, layout
 from ..objects import Model, ObjectType, firmware_string, model_name
 from ..opcodes import Opcode
 from ..security import AreaAlarms
 from ..system_tables import DateFormat, Feature, TimeFormat, Trouble
 from ..temperature import TemperatureUnit
 from ..wire import PayloadReader
-from .base import FixedLayoutMessage, Message, check_range, layout
+from .base import FixedLayoutMessage, Message
 
-E = TypeVar("E", bound=IntEnum)
-
-
-def enum_or_none(enum: type[E], value: int) -> E | None:
-    """The typed view of a raw byte; None for a value the table does not know."""
-    try:
-        return enum(value)
-    except ValueError:
-        return None
-
-
-def known_codes(enum: type[E], codes: tuple[int, ...]) -> frozenset[E]:
-    """The codes the table knows; unknown ones stay visible only in the raw tuple."""
-    typed = (enum_or_none(enum, code) for code in codes)
-    return frozenset(value for value in typed if value is not None)
+__all__ = [
+    "MAX_PHONE_FIELD_SIZE",
+    "PHONE_FIELD_SIZE",
+    "Capacities",
+    "RequestCapacities",
+    "RequestSystemFeatures",
+    "RequestSystemFormats",
+    "RequestSystemInformation",
+    "RequestSystemStatus",
+    "RequestSystemTroubles",
+    "SetTime",
+    "SystemFeatures",
+    "SystemFormats",
+    "SystemInformation",
+    "SystemStatus",
+    "SystemTroubles",
+    "clock_fields",
+    "enum_or_none",
+    "known_codes",
+    "wall_clock",
+]
 
 
 def clock_fields(moment: datetime) -> dict[str, int]:
@@ -93,9 +100,7 @@ class SystemInformation(FixedLayoutMessage):
     phone: str = ""
     phone_field_size: int = PHONE_FIELD_SIZE
 
-    @property
-    def model_type(self) -> Model | None:
-        return enum_or_none(Model, self.model)
+    model_type = EnumView(Model, "model")
 
     @property
     def model_name(self) -> str:
@@ -306,17 +311,11 @@ class SystemFormats(FixedLayoutMessage):
     time_format: int  # 1 = 12 h, 2 = 24 h
     date_format: int  # 1 MMDD, 2 DDMM
 
-    @property
-    def temperature_unit(self) -> TemperatureUnit | None:
-        return enum_or_none(TemperatureUnit, self.temperature_format)
+    temperature_unit = EnumView(TemperatureUnit, "temperature_format")
 
-    @property
-    def clock_format(self) -> TimeFormat | None:
-        return enum_or_none(TimeFormat, self.time_format)
+    clock_format = EnumView(TimeFormat, "time_format")
 
-    @property
-    def date_order(self) -> DateFormat | None:
-        return enum_or_none(DateFormat, self.date_format)
+    date_order = EnumView(DateFormat, "date_format")
 
 
 @dataclass(frozen=True)
@@ -329,9 +328,7 @@ class RequestCapacities(FixedLayoutMessage):
 
     object_type: int
 
-    @property
-    def kind(self) -> ObjectType | None:
-        return enum_or_none(ObjectType, self.object_type)
+    kind = EnumView(ObjectType, "object_type")
 
 
 @dataclass(frozen=True)
@@ -342,9 +339,7 @@ class Capacities(FixedLayoutMessage):
     object_type: int
     capacity: int
 
-    @property
-    def kind(self) -> ObjectType | None:
-        return enum_or_none(ObjectType, self.object_type)
+    kind = EnumView(ObjectType, "object_type")
 
 
 @dataclass(frozen=True)
