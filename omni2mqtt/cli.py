@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .emulator.cli import add_emulator_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,7 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Gateway between HAI/Leviton Omni-Link II panels and MQTT.",
     )
     parser.add_argument("--version", action="version", version=f"omni2mqtt {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_emulator_parser(subparsers)
     return parser
 
 
@@ -25,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return 0
+    # Each subcommand's parser sets ``handler`` (a function of the parsed args -> exit code).
+    return int(args.handler(args))
 
 
 if __name__ == "__main__":

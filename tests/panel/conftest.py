@@ -21,7 +21,7 @@ def emulated_panel() -> EmulatedPanel:
 
 
 @pytest.fixture
-async def emulator(emulated_panel: EmulatedPanel) -> AsyncIterator[EmulatorServer]:
+async def emulator(emulated_panel: EmulatedPanel) -> AsyncIterator[EmulatorServer[EmulatedPanel]]:
     server = EmulatorServer(emulated_panel, CONTROLLER_KEY, host="127.0.0.1", port=0)
     await server.start()
     try:
@@ -37,7 +37,7 @@ def pushes() -> list[Message]:
 
 @pytest.fixture
 async def connection(
-    emulator: EmulatorServer, pushes: list[Message]
+    emulator: EmulatorServer[EmulatedPanel], pushes: list[Message]
 ) -> AsyncIterator[PanelConnection]:
     conn = PanelConnection("127.0.0.1", emulator.port, CONTROLLER_KEY, on_push=pushes.append)
     await conn.connect()

@@ -1,0 +1,222 @@
+"""``omni2mqtt emulator``: run the panel emulator on TCP, with its control channel."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+from ..protocol.crypto import parse_controller_key
+from ..protocol.errors import ProtocolError
+from .control import DEFAULT_CONTROL_HOST, ControlServer
+from .panel import EmulatedPanel
+from .scenario import BUILTIN_SCENARIOS, ScenarioError, load_scenario
+from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, EmulatorServer
+
+KEY_ENV = "OMNI2MQTT_CONTROLLER_KEY"
+EXIT_USAGE = 2
+_PREFIX = "omni2mqtt emulator"
+
+EPILOG = f"""\
+examples:
+  # the demo house on the standard port, control channel on 4370
+  omni2mqtt emulator --controller-key 000102030405060708090a0b0c0d0e0f --scenario demo
+
+  # a full Omni Pro II with a real panel's 20 ms round trip, ports picked by the system
+  omni2mqtt emulator --port 0 --control-port 0 --scenario full --latency-ms 20
+
+  # your own house from a YAML file, key from the environment, sessions dropped after 30 s idle
+  {KEY_ENV}=00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff \\
+    omni2mqtt emulator --scenario my-house.yaml --idle-timeout 30
+
+  # drive it from outside: one JSON object per line on the control port
+  echo '{{"op": "trip_zone", "zone": 5}}' | nc -q1 127.0.0.1 4370
+
+It prints one line when it is listening and stops cleanly on SIGINT or SIGTERM (the connected
+client gets ControllerSessionTerminated). The controller key is never printed.
+"""
+
+
+def _positive(kind: type[float] | type[int], minimum: float) -> Any:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
+
+    return parse
+
+
+def _port(text: str) -> int:
+    value = _positive(int, 0)(text)
+    if value > 0xFFFF:
+        raise argparse.ArgumentTypeError(f"must be a TCP port 0..65535, got {text}")
+    return int(value)
+
+
+_NUMERIC_OPTIONS: tuple[tuple[str, Any, float, str, str], ...] = (
+    (
+        "--latency-ms",
+        _positive(float, 0),
+        0.0,
+        "N",
+        "wait this long before each reply, like a real panel's round trip",
+    ),
+    (
+        "--idle-timeout",
+        _positive(float, 0.1),
+        DEFAULT_IDLE_TIMEOUT,
+        "S",
+        "end a session that sent nothing for S seconds",
+    ),
+    (
+        "--max-status-records",
+        _positive(int, 1),
+        50,
+        "N",
+        "no reply to (Extended)Status requests for more than N records",
+    ),
+)
+
+
+def add_emulator_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``emulator`` subcommand; it dispatches through ``args.handler``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "emulator",
+        help="run an Omni-Link II panel emulator (for tests, the demo and benchmarks)",
+        description="Run an emulated HAI/Leviton Omni-Link II panel on TCP. It behaves like a "
+        "real panel: v2 handshake with the controller key, one client at a time, idle timeout, "
+        "no reply to oversized status requests, pushes only after EnableNotifications.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="TCP port, 0 = any free (%(default)s)"
+    )
+    parser.add_argument(
+        "--controller-key",
+        metavar="HEX",
+        help=f"the panel's ControllerKey, 32 hex digits (separators allowed); default: ${KEY_ENV}",
+    )
+    parser.add_argument(
+        "--scenario",
+        default="demo",
+        metavar="NAME|FILE",
+        help=f"built-in scenario ({', '.join(BUILTIN_SCENARIOS)}) or a YAML file (%(default)s)",
+    )
+    for flag, parse, default, metavar, text in _NUMERIC_OPTIONS:
+        parser.add_argument(
+            flag, type=parse, default=default, metavar=metavar, help=f"{text} (%(default)s)"
+        )
+    parser.add_argument(
+        "--control-host",
+        default=DEFAULT_CONTROL_HOST,
+        metavar="HOST",
+        help="control channel address; it has no authentication (%(default)s)",
+    )
+    parser.add_argument(
+        "--control-port",
+        type=_port,
+        metavar="P",
+        help="control channel port, 0 = any free (default: --port + 1, or 0 with --port 0)",
+    )
+    parser.add_argument("--no-control", action="store_true", help="no control channel")
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        choices=("debug", "info", "warning", "error"),
+        help="log detail on stderr (%(default)s)",
+    )
+    parser.set_defaults(handler=run_emulator)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"{_PREFIX}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _os_reason(exc: OSError) -> str:
+    # asyncio wraps bind errors in a long message; the errno's own text is what a person needs.
+    if isinstance(exc, socket.gaierror) or not exc.errno or exc.errno < 0:
+        return str(exc.strerror or exc)
+    return os.strerror(exc.errno)
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def run_emulator(args: argparse.Namespace) -> int:
+    key_text = args.controller_key or os.environ.get(KEY_ENV)
+    if not key_text:
+        return _fail(f"give --controller-key (32 hex digits) or set {KEY_ENV}")
+    try:
+        key = parse_controller_key(key_text)
+    except ProtocolError as exc:
+        return _fail(str(exc))
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        return _fail(str(exc))
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    panel = EmulatedPanel(scenario, max_status_records=args.max_status_records)
+    title = f'{scenario.model.display_name} "{scenario.name}"'
+    try:
+        return asyncio.run(_serve(args, panel, key, title))
+    except KeyboardInterrupt:  # a signal before the handlers were installed
+        return 0
+
+
+async def _serve(args: argparse.Namespace, panel: EmulatedPanel, key: bytes, title: str) -> int:
+    server = EmulatorServer(
+        panel,
+        key,
+        host=args.host,
+        port=args.port,
+        idle_timeout=args.idle_timeout,
+        latency=args.latency_ms / 1000,
+    )
+    control: ControlServer | None = None
+    if not args.no_control:
+        control_port = args.control_port
+        if control_port is None:
+            control_port = args.port + 1 if 0 < args.port < 0xFFFF else 0
+        control = ControlServer(server, host=args.control_host, port=control_port)
+    for service, what in ((server, "panel"), (control, "control channel")):
+        if service is None:
+            continue
+        try:
+            await service.start()
+        except OSError as exc:
+            await server.stop()
+            where = _address(service.host, service.port)
+            return _fail(f"cannot listen on {where} for the {what}: {_os_reason(exc)}")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    control_text = _address(control.host, control.port) if control is not None else "off"
+    print(
+        f"{_PREFIX}: {title} listening on {_address(args.host, server.port)} "
+        f"(control {control_text})",
+        flush=True,
+    )
+    await stop.wait()
+    if control is not None:
+        await control.stop()
+    await server.stop()
+    return 0
