@@ -18,12 +18,18 @@ from typing import TypeVar
 
 from ..protocol.messages.base import Message
 from ..protocol.objects import ObjectType
+from ..protocol.temperature import TemperatureUnit
+from .commands import PanelCommands
 from .connection import PanelConnection
 from .errors import PanelAuthenticationError, PanelError, PanelOfflineError
+from .event_log import PanelEventLog
 from .names_cache import NamesCache
+from .programs import PanelPrograms
 from .reconnect import ReconnectPolicy
+from .security import PanelSecurity
 from .state import PanelState
 from .sync import PanelSynchronizer, SyncResult
+from .timesync import PanelTimeSync
 
 _LOGGER = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
@@ -46,6 +52,8 @@ class PanelClientOptions:
     fallback_poll_interval: float = 5.0
     cache_dir: Path | None = None
     reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
+    # Set the panel clock from this host's clock every N seconds when it drifted (0 = never).
+    time_sync_interval: float = 0.0
 
 
 class PanelClient:
@@ -67,6 +75,17 @@ class PanelClient:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._cache = NamesCache(options.cache_dir, options.panel_id) if options.cache_dir else None
+        # Every operation goes through this client as its sender, so all of them fail at once
+        # with PanelOfflineError while there is no synced session.
+        self.commands = PanelCommands(self, self._temperature_unit)
+        self.security = PanelSecurity(self)
+        self.programs = PanelPrograms(self)
+        self.event_log = PanelEventLog(self)
+        self.time = PanelTimeSync(self)
+
+    def _temperature_unit(self) -> TemperatureUnit:
+        info = self.state.info
+        return info.temperature_unit if info is not None else TemperatureUnit.FAHRENHEIT
 
     def __repr__(self) -> str:
         return f"<PanelClient {self.options.panel_id} {self.options.host}:{self.options.port}>"
@@ -203,32 +222,38 @@ class PanelClient:
             else self.options.fallback_poll_interval
         )
         lost = asyncio.create_task(connection.wait_lost())
+        clock_task = (
+            asyncio.create_task(self.time.run(self.options.time_sync_interval))
+            if self.options.time_sync_interval > 0
+            else None
+        )
+        wakeup = asyncio.create_task(self._wakeup.wait())
         try:
             while True:
-                self._wakeup.clear()
-                wakeup = asyncio.create_task(self._wakeup.wait())
                 done, _ = await asyncio.wait(
                     {lost, wakeup},
                     timeout=interval if interval > 0 else None,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
-                wakeup.cancel()
                 if lost in done:
                     error = lost.result()
                     self.last_error = error
                     _LOGGER.warning("panel %s: session lost: %s", self.options.panel_id, error)
                     return
+                if wakeup not in done:
+                    await syncer.poll_status()
+                    continue
+                self._wakeup.clear()
+                wakeup = asyncio.create_task(self._wakeup.wait())
                 if self._resync_requested:
                     self._resync_requested = False
-                    if self._cache is not None:
-                        self._cache.path.unlink(missing_ok=True)
-                    self.sync_result = await syncer.run()
-                elif wakeup in done:
-                    await self._refresh_areas(syncer)
+                    self.sync_result = await syncer.run(walk_names=True)
                 else:
-                    await syncer.poll_status()
+                    await self._refresh_areas(syncer)
         finally:
-            lost.cancel()
+            for task in (lost, wakeup, clock_task):
+                if task is not None:
+                    task.cancel()
 
     async def _refresh_areas(self, syncer: PanelSynchronizer) -> None:
         # After a mode-change or alarm word the spec says to re-read the area rather than

@@ -45,6 +45,9 @@ LostHandler = Callable[[PanelError], None]
 M = TypeVar("M", bound=Message)
 
 HANDSHAKE_STEP_TIMEOUT = 5.0
+# One unanswered request can be a lost packet on a panel's 10 Mbit/s half-duplex link; two in a
+# row mean the session is dead (spec 9: "the session is suspect: reconnect").
+MAX_CONSECUTIVE_TIMEOUTS = 2
 READ_CHUNK = 4096
 
 
@@ -88,6 +91,7 @@ class PanelConnection:
         self._lost: PanelError | None = None
         self._lost_event = asyncio.Event()
         self._last_sent = 0.0
+        self._timeouts_in_row = 0
         self.requests_sent = 0
 
     def __repr__(self) -> str:
@@ -142,8 +146,14 @@ class PanelConnection:
 
     # -- requests --------------------------------------------------------------------------
 
-    async def request(self, message: Message, *, timeout: float | None = None) -> Message:
-        """Send one request and return the panel's reply (which may be Nak or EOD)."""
+    async def request(
+        self, message: Message, *, timeout: float | None = None, may_be_silent: bool = False
+    ) -> Message:
+        """Send one request and return the panel's reply (which may be Nak or EOD).
+
+        ``may_be_silent``: the panel is known to ignore some requests of this shape (a status
+        window too large for one reply), so a timeout says nothing about the session's health.
+        """
         if not self.connected:
             raise self._lost or PanelOfflineError()
         async with self._request_lock:
@@ -156,12 +166,18 @@ class PanelConnection:
                 self._write(data)
                 self.requests_sent += 1
                 async with asyncio.timeout(timeout or self.request_timeout):
-                    return await future
+                    reply = await future
+                self._timeouts_in_row = 0
+                return reply
             except TimeoutError:
-                raise PanelTimeoutError(
+                error = PanelTimeoutError(
                     f"no reply to {type(message).__name__} within "
                     f"{timeout or self.request_timeout} s"
-                ) from None
+                )
+                self._timeouts_in_row += 0 if may_be_silent else 1
+                if self._timeouts_in_row >= MAX_CONSECUTIVE_TIMEOUTS:
+                    self._connection_lost(error)
+                raise error from None
             finally:
                 self._pending = None
 
@@ -272,10 +288,9 @@ class PanelConnection:
             try:
                 await self.request(RequestSystemStatus())
             except PanelError as exc:
+                # A timeout counts towards MAX_CONSECUTIVE_TIMEOUTS; keep probing until the
+                # session is declared lost or answers again.
                 _LOGGER.warning("keep-alive request failed: %s", exc)
-                if isinstance(exc, PanelTimeoutError):
-                    self._connection_lost(exc)
-                return
 
     # -- close -------------------------------------------------------------------------------
 

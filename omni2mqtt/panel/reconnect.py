@@ -14,7 +14,8 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception_type,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from .errors import (
@@ -36,8 +37,9 @@ class ReconnectPolicy:
     busy_delay: float = 30.0
 
     def _wait(self, retry_state: RetryCallState) -> float:
-        base = wait_exponential_jitter(
-            initial=self.min_delay, max=self.max_delay, jitter=self.min_delay
+        base = (
+            wait_exponential(multiplier=self.min_delay, max=self.max_delay)
+            + wait_random(0, self.min_delay)
         )(retry_state)
         outcome = retry_state.outcome
         if outcome is not None and isinstance(outcome.exception(), PanelBusyError):

@@ -106,13 +106,14 @@ class PanelSynchronizer:
         self.absent: set[tuple[ObjectType, int]] = set()
         self._window: dict[ObjectType, int] = {}
 
-    async def run(self) -> SyncResult:
+    async def run(self, *, walk_names: bool = False) -> SyncResult:
+        """Sync everything; ``walk_names`` ignores the name cache (and rewrites it)."""
         start_requests = self.connection.requests_sent
         info = await self.read_info()
         self.state.set_info(info)
         troubles = await self.connection.request_as(RequestSystemTroubles(), SystemTroubles)
         self.state.apply_message(troubles)
-        from_cache = await self.load_names(info)
+        from_cache = await self.load_names(info, use_cache=not walk_names)
         notifications = await self.enable_notifications()
         await self.poll_status()
         return SyncResult(
@@ -142,9 +143,9 @@ class PanelSynchronizer:
 
     # -- names -----------------------------------------------------------------------------
 
-    async def load_names(self, info: PanelInfo) -> bool:
+    async def load_names(self, info: PanelInfo, *, use_cache: bool = True) -> bool:
         identity = PanelIdentity(self.panel_id, info.model, info.firmware)
-        cached = self.cache.load(identity) if self.cache is not None else None
+        cached = self.cache.load(identity) if self.cache is not None and use_cache else None
         if cached is not None and await self._cache_still_valid(cached, info):
             self._apply_names(cached)
             return True
@@ -242,7 +243,7 @@ class PanelSynchronizer:
             else RequestStatus(kind, first, last)
         )
         try:
-            reply = await self.connection.request(request)
+            reply = await self.connection.request(request, may_be_silent=not single)
         except PanelTimeoutError:
             if single:
                 raise  # a single object unanswered: the session is suspect, reconnect
