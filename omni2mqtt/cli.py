@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .emulator.cli import add_emulator_parser
+from .watch import add_watch_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"omni2mqtt {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_emulator_parser(subparsers)
+    add_watch_parser(subparsers)
     return parser
 
 

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
-import signal
 import socket
-import sys
 from typing import Any
 
-from ..protocol.crypto import parse_controller_key
-from ..protocol.errors import ProtocolError
+from ..cli_support import (
+    KEY_ENV,
+    UsageError,
+    add_key_option,
+    add_log_option,
+    address,
+    controller_key,
+    fail,
+    port_number,
+    positive,
+    setup_logging,
+    stop_on_signals,
+)
 from .control import DEFAULT_CONTROL_HOST, ControlServer
 from .panel import EmulatedPanel
 from .scenario import BUILTIN_SCENARIOS, ScenarioError, load_scenario
 from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, EmulatorServer
 
-KEY_ENV = "OMNI2MQTT_CONTROLLER_KEY"
-EXIT_USAGE = 2
 _PREFIX = "omni2mqtt emulator"
 
 EPILOG = f"""\
@@ -42,44 +48,24 @@ client gets ControllerSessionTerminated). The controller key is never printed.
 """
 
 
-def _positive(kind: type[float] | type[int], minimum: float) -> Any:
-    def parse(text: str) -> float | int:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
-        return value
-
-    return parse
-
-
-def _port(text: str) -> int:
-    value = _positive(int, 0)(text)
-    if value > 0xFFFF:
-        raise argparse.ArgumentTypeError(f"must be a TCP port 0..65535, got {text}")
-    return int(value)
-
-
 _NUMERIC_OPTIONS: tuple[tuple[str, Any, float, str, str], ...] = (
     (
         "--latency-ms",
-        _positive(float, 0),
+        positive(float, 0),
         0.0,
         "N",
         "wait this long before each reply, like a real panel's round trip",
     ),
     (
         "--idle-timeout",
-        _positive(float, 0.1),
+        positive(float, 0.1),
         DEFAULT_IDLE_TIMEOUT,
         "S",
         "end a session that sent nothing for S seconds",
     ),
     (
         "--max-status-records",
-        _positive(int, 1),
+        positive(int, 1),
         50,
         "N",
         "no reply to (Extended)Status requests for more than N records",
@@ -100,13 +86,12 @@ def add_emulator_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
     parser.add_argument(
-        "--port", type=_port, default=DEFAULT_PORT, help="TCP port, 0 = any free (%(default)s)"
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help="TCP port, 0 = any free (%(default)s)",
     )
-    parser.add_argument(
-        "--controller-key",
-        metavar="HEX",
-        help=f"the panel's ControllerKey, 32 hex digits (separators allowed); default: ${KEY_ENV}",
-    )
+    add_key_option(parser)
     parser.add_argument(
         "--scenario",
         default="demo",
@@ -125,24 +110,18 @@ def add_emulator_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--control-port",
-        type=_port,
+        type=port_number,
         metavar="P",
         help="control channel port, 0 = any free (default: --port + 1, or 0 with --port 0)",
     )
     parser.add_argument("--no-control", action="store_true", help="no control channel")
-    parser.add_argument(
-        "--log-level",
-        default="warning",
-        choices=("debug", "info", "warning", "error"),
-        help="log detail on stderr (%(default)s)",
-    )
+    add_log_option(parser)
     parser.set_defaults(handler=run_emulator)
     return parser
 
 
 def _fail(message: str) -> int:
-    print(f"{_PREFIX}: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return fail(_PREFIX, message)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -152,27 +131,16 @@ def _os_reason(exc: OSError) -> str:
     return os.strerror(exc.errno)
 
 
-def _address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def run_emulator(args: argparse.Namespace) -> int:
-    key_text = args.controller_key or os.environ.get(KEY_ENV)
-    if not key_text:
-        return _fail(f"give --controller-key (32 hex digits) or set {KEY_ENV}")
     try:
-        key = parse_controller_key(key_text)
-    except ProtocolError as exc:
+        key = controller_key(args)
+    except UsageError as exc:
         return _fail(str(exc))
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:
         return _fail(str(exc))
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.log_level)
     panel = EmulatedPanel(scenario, max_status_records=args.max_status_records)
     title = f'{scenario.model.display_name} "{scenario.name}"'
     try:
@@ -203,15 +171,12 @@ async def _serve(args: argparse.Namespace, panel: EmulatedPanel, key: bytes, tit
             await service.start()
         except OSError as exc:
             await server.stop()
-            where = _address(service.host, service.port)
+            where = address(service.host, service.port)
             return _fail(f"cannot listen on {where} for the {what}: {_os_reason(exc)}")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    control_text = _address(control.host, control.port) if control is not None else "off"
+    stop = stop_on_signals()
+    control_text = address(control.host, control.port) if control is not None else "off"
     print(
-        f"{_PREFIX}: {title} listening on {_address(args.host, server.port)} "
+        f"{_PREFIX}: {title} listening on {address(args.host, server.port)} "
         f"(control {control_text})",
         flush=True,
     )

@@ -110,6 +110,7 @@ class EmulatorServer(TcpService, Generic[P_co]):
         self._connections: set[_Connection] = set()
         self._owner: _Connection | None = None
         self.sessions_started = 0
+        self.sessions_terminated_by_client = 0
         self.requests_handled = 0
         self.pushes_sent = 0
 
@@ -149,6 +150,7 @@ class EmulatorServer(TcpService, Generic[P_co]):
             "peer": owner.peer if owner is not None else None,
             "notifications": self.connected and self.panel.notifications_enabled,
             "sessions_started": self.sessions_started,
+            "sessions_terminated_by_client": self.sessions_terminated_by_client,
             "requests_handled": self.requests_handled,
             "pushes_sent": self.pushes_sent,
             "faults": self.faults.summary(),
@@ -275,6 +277,8 @@ class EmulatorServer(TcpService, Generic[P_co]):
             self.sessions_started += 1
             self.panel.session_started()
         elif isinstance(event, SessionTerminated):
+            # Counted so tests can tell a clean ClientSessionTerminated from a bare TCP close.
+            self.sessions_terminated_by_client += 1
             self._close(conn)
 
     async def _work(self, conn: _Connection) -> None:

@@ -157,6 +157,11 @@ class PanelClient:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def wait_finished(self) -> None:
+        """Wait until the client gives up by itself (a wrong controller key); see last_error."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
     def request_resync(self) -> None:
         """Re-walk names and re-read every status on the current session."""
         self._resync_requested = True

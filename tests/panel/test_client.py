@@ -288,6 +288,7 @@ async def test_stop_terminates_the_session_so_the_slot_is_free_at_once(
 ) -> None:
     await client.stop()
     await wait_until(lambda: not emulator.connected, timeout=2)
+    assert emulator.sessions_terminated_by_client == 1
     second = PanelClient(options(emulator, reconnect=ReconnectPolicy(0, 0, 60)))
     await second.start()
     try:
