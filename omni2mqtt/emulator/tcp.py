@@ -37,6 +37,9 @@ class TcpService:
             self._server = await asyncio.start_server(
                 self._on_connect, self.host, self._requested_port
             )
+            # Keep the port a free-port request got, so a stopped service restarts where its
+            # clients will look for it (outage tests stop and start the same emulator).
+            self._requested_port = self.port
             self._on_started()
 
     async def stop(self) -> None:

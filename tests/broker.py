@@ -1,0 +1,164 @@
+"""A real mosquitto broker for tests (design section 5), and a small subscriber helper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiomqtt
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _connack_received(port: int) -> bool:
+    # An MQTT 3.1.1 CONNECT with client id "probe"; mosquitto answers with CONNACK (0x20).
+    connect = bytes.fromhex("101100044d5154540402003c000570726f6265")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(connect)
+            return sock.recv(4)[:1] == b"\x20"
+    except OSError:
+        return False
+
+
+@dataclass
+class Mosquitto:
+    """Start/stop/restart a mosquitto on a free loopback port (no persistence)."""
+
+    port: int = field(default_factory=free_port)
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mosq")))
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        conf = self.directory / "mosquitto.conf"
+        lines = [f"listener {self.port} 127.0.0.1", "persistence false", "allow_anonymous true"]
+        if os.geteuid() == 0:
+            lines.append("user root")  # otherwise it drops privileges and exits
+        conf.write_text("\n".join(lines) + "\n")
+        self.process = subprocess.Popen(
+            [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while not _connack_received(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"mosquitto did not start on port {self.port}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Received:
+    topic: str
+    payload: str
+    retain: bool
+
+    def json(self) -> object:
+        return json.loads(self.payload)
+
+
+class Subscriber:
+    """Collects every message on the filters it subscribed to; waits for conditions."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[Received] = []
+        self.retained: dict[str, str] = {}
+        self._client: aiomqtt.Client | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+
+    async def start(self, *filters: str) -> None:
+        self._client = aiomqtt.Client("127.0.0.1", self.port, identifier=f"test-{id(self)}")
+        await self._client.__aenter__()
+        for topic_filter in filters or ("#",):
+            await self._client.subscribe(topic_filter, qos=1)
+        self._task = asyncio.create_task(self._collect())
+
+    async def _collect(self) -> None:
+        assert self._client is not None
+        async for message in self._client.messages:
+            payload = message.payload
+            text = payload.decode() if isinstance(payload, bytes | bytearray) else str(payload)
+            topic = message.topic.value
+            self.messages.append(Received(topic, text, bool(message.retain)))
+            if text:
+                self.retained[topic] = text
+            else:
+                self.retained.pop(topic, None)
+            self._changed.set()
+
+    async def publish(self, topic: str, payload: str, retain: bool = False) -> None:
+        assert self._client is not None
+        await self._client.publish(topic, payload, qos=1, retain=retain)
+
+    async def wait_for(self, topic: str, payload: str | None = None, timeout: float = 10) -> str:
+        """The latest payload on ``topic`` (equal to ``payload`` when given)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                value = self.retained.get(topic)
+                if value is not None and (payload is None or value == payload):
+                    return value
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def wait_message(self, topic: str, timeout: float = 10, start: int = 0) -> Received:
+        """The first message on ``topic`` received at index >= ``start``."""
+        async with asyncio.timeout(timeout):
+            while True:
+                for message in self.messages[start:]:
+                    if message.topic == topic:
+                        return message
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, aiomqtt.MqttError):
+                await self._task
+        if self._client is not None:
+            with contextlib.suppress(aiomqtt.MqttError):
+                await self._client.__aexit__(None, None, None)
+
+
+@contextlib.asynccontextmanager
+async def subscribed(port: int, *filters: str) -> AsyncIterator[Subscriber]:
+    subscriber = Subscriber(port)
+    await subscriber.start(*filters)
+    try:
+        yield subscriber
+    finally:
+        await subscriber.stop()
