@@ -309,3 +309,47 @@ async def test_keepalive_holds_an_idle_session() -> None:
             assert client.available and client.sessions == 1
         finally:
             await client.stop()
+
+
+@pytest.mark.parametrize("fault", [RequestFault.DROP, RequestFault.GARBAGE, RequestFault.IGNORE])
+async def test_faults_during_sync_end_in_a_complete_resync(
+    emulator: EmulatorServer[EmulatedPanel], fault: RequestFault
+) -> None:
+    # The fault hits the third request of the first session: in the middle of the sync.
+    client = PanelClient(options(emulator, request_timeout=0.5))
+    emulator.faults.arm(fault, count=1)
+    original = emulator.faults.take_request_fault
+    calls = {"n": 0}
+
+    def delayed_fault() -> RequestFault | None:
+        calls["n"] += 1
+        return original() if calls["n"] >= 3 else None
+
+    emulator.faults.take_request_fault = delayed_fault  # type: ignore[method-assign]
+    await client.start()
+    try:
+        await client.wait_available(15)
+        assert client.sessions == 2
+        assert sum(emulator.faults.counters.values()) == 1
+        named = {v.number for v in client.state.views(ObjectType.ZONE) if v.name}
+        assert named == set(range(1, 22))
+    finally:
+        await client.stop()
+
+
+async def test_old_firmware_is_read_with_basic_status() -> None:
+    scenario = load_scenario("demo").model_copy(update={"firmware": (2, 12, 1)})
+    panel = EmulatedPanel(scenario)
+    async with EmulatorServer(panel, CONTROLLER_KEY, port=0) as server:
+        client = PanelClient(options(server))
+        await client.start()
+        try:
+            await client.wait_available(10)
+            info = client.state.info
+            assert info is not None and info.firmware == "2.12a"
+            assert client.state.view(ObjectType.UNIT, 2).level == 50  # type: ignore[union-attr]
+            assert client.state.view(ObjectType.THERMOSTAT, 1).humidity is None  # type: ignore[union-attr]
+            panel.set_zone_open(1, True)
+            await wait_until(lambda: zone(client, 1).open)
+        finally:
+            await client.stop()
