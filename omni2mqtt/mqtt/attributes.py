@@ -27,6 +27,7 @@ from ..panel.views import (
     ZoneView,
 )
 from ..protocol.objects import ObjectType
+from ..protocol.zones import ZoneType
 
 ON = "ON"
 OFF = "OFF"
@@ -77,7 +78,7 @@ def _zone_value(kind: str) -> Render:
     def render(view: ZoneView) -> str | None:
         if not view.analog or view.value is None:
             return None
-        is_humidity = view.zone_type == 84
+        is_humidity = view.zone_type == ZoneType.HUMIDITY
         return number(view.value) if (kind == "humidity") == is_humidity else None
 
     return render
