@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .emulator.cli import add_emulator_parser
+from .gateway_cli import add_check_parser, add_run_parser
 from .watch import add_watch_parser
 
 
@@ -18,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"omni2mqtt {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_run_parser(subparsers)
+    add_check_parser(subparsers)
     add_emulator_parser(subparsers)
     add_watch_parser(subparsers)
     return parser

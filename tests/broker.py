@@ -111,7 +111,11 @@ class Subscriber:
         assert self._client is not None
         async for message in self._client.messages:
             payload = message.payload
-            text = payload.decode() if isinstance(payload, bytes | bytearray) else str(payload)
+            text = (
+                payload.decode("utf-8", "replace")
+                if isinstance(payload, bytes | bytearray)
+                else str(payload)
+            )
             topic = message.topic.value
             self.messages.append(Received(topic, text, bool(message.retain)))
             if text:

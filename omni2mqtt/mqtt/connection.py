@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +34,46 @@ ConnectedCallback = Callable[[], Awaitable[None]]
 class _Subscription:
     topic_filter: str
     handler: MessageHandler
+
+
+def make_client(
+    s: MqttSettings,
+    password: str | None,
+    *,
+    identifier: str,
+    will: aiomqtt.Will | None = None,
+    timeout: float = 10,
+) -> aiomqtt.Client:
+    """An aiomqtt client for ``s`` (TLS, protocol, credentials); ``omni2mqtt check`` uses it
+    with its own identifier and no will, so it cannot disturb a running gateway."""
+    tls_context: ssl.SSLContext | None = None
+    if s.tls_enabled:
+        tls_context = ssl.create_default_context(
+            cafile=str(s.tls.ca_file) if s.tls.ca_file else None
+        )
+        if s.tls.cert_file is not None:
+            tls_context.load_cert_chain(
+                str(s.tls.cert_file), str(s.tls.key_file) if s.tls.key_file else None
+            )
+        if s.tls.insecure:
+            tls_context.check_hostname = False
+            tls_context.verify_mode = ssl.CERT_NONE
+    return aiomqtt.Client(
+        s.host,
+        s.port,
+        username=s.username,
+        password=password,
+        identifier=identifier,
+        protocol=aiomqtt.ProtocolVersion.V5 if s.protocol == "5" else aiomqtt.ProtocolVersion.V311,
+        will=will,
+        keepalive=s.keepalive,
+        tls_context=tls_context,
+        tls_insecure=s.tls.insecure if s.tls_enabled else None,
+        timeout=timeout,
+        # paho leaves Nagle's algorithm on: with delayed ACKs every small publish could wait
+        # ~40 ms, which would dominate the push-to-subscriber latency.
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+    )
 
 
 class MqttConnection:
@@ -66,6 +107,20 @@ class MqttConnection:
             # Already connected: subscribe now as well (a panel added at run time).
             asyncio.get_running_loop().create_task(self._subscribe_one(self._client, topic_filter))
 
+    def unsubscribe(self, topic_filter: str, handler: MessageHandler) -> None:
+        """Drop a handler; the broker subscription ends once no handler uses the filter."""
+        self._subscriptions = [
+            s for s in self._subscriptions if s != _Subscription(topic_filter, handler)
+        ]
+        client = self._client
+        still_used = any(s.topic_filter == topic_filter for s in self._subscriptions)
+        if client is not None and self.connected and not still_used:
+            asyncio.get_running_loop().create_task(self._unsubscribe_one(client, topic_filter))
+
+    async def _unsubscribe_one(self, client: aiomqtt.Client, topic_filter: str) -> None:
+        with contextlib.suppress(aiomqtt.MqttError):
+            await client.unsubscribe(topic_filter)
+
     def on_connected(self, callback: ConnectedCallback) -> None:
         self._on_connected.append(callback)
 
@@ -89,33 +144,11 @@ class MqttConnection:
     # -- the session loop ----------------------------------------------------------------------
 
     def _make_client(self) -> aiomqtt.Client:
-        s = self.settings
-        tls_context: ssl.SSLContext | None = None
-        if s.tls_enabled:
-            tls_context = ssl.create_default_context(
-                cafile=str(s.tls.ca_file) if s.tls.ca_file else None
-            )
-            if s.tls.cert_file is not None:
-                tls_context.load_cert_chain(
-                    str(s.tls.cert_file), str(s.tls.key_file) if s.tls.key_file else None
-                )
-            if s.tls.insecure:
-                tls_context.check_hostname = False
-                tls_context.verify_mode = ssl.CERT_NONE
-        return aiomqtt.Client(
-            s.host,
-            s.port,
-            username=s.username,
-            password=self._password,
-            identifier=s.client_id,
-            protocol=(
-                aiomqtt.ProtocolVersion.V5 if s.protocol == "5" else aiomqtt.ProtocolVersion.V311
-            ),
+        return make_client(
+            self.settings,
+            self._password,
+            identifier=self.settings.client_id,
             will=aiomqtt.Will(self.will_topic, OFFLINE, qos=1, retain=True),
-            keepalive=s.keepalive,
-            tls_context=tls_context,
-            tls_insecure=s.tls.insecure if s.tls_enabled else None,
-            timeout=10,
         )
 
     async def run(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .topics import Topics
 _LOGGER = logging.getLogger(__name__)
 
 ClientFactory = Callable[[PanelClientOptions], PanelClient]
+ProgramsChanged = Callable[[str], Awaitable[None]]
 
 
 @dataclass
@@ -81,7 +82,19 @@ class Gateway:
             extension_types = DEFAULT_EXTENSIONS
         self.extensions = [cls(self) for cls in extension_types]
         self._mqtt_task: asyncio.Task[None] | None = None
+        self._programs_changed: list[ProgramsChanged] = []
         self.started = asyncio.Event()
+
+    def on_programs_changed(self, callback: ProgramsChanged) -> None:
+        """Called with the panel id after a program was written, cleared or cloned."""
+        self._programs_changed.append(callback)
+
+    async def programs_changed(self, panel_id: str) -> None:
+        for callback in self._programs_changed:
+            try:
+                await callback(panel_id)
+            except Exception:
+                _LOGGER.exception("panel %s: updating after a program change failed", panel_id)
 
     async def _forget_published(self) -> None:
         self.publisher.forget()

@@ -96,6 +96,12 @@ class PanelClient:
     def available(self) -> bool:
         return self._available
 
+    @property
+    def connected(self) -> bool:
+        """A secure session is up; it may still be syncing (see :attr:`available`)."""
+        connection = self._connection
+        return connection is not None and connection.connected
+
     def subscribe_availability(self, callback: AvailabilityCallback) -> Callable[[], None]:
         self._availability_callbacks.append(callback)
         return lambda: self._availability_callbacks.remove(callback)

@@ -69,6 +69,9 @@ def make_settings(
                 "client_id": "omni2mqtt-test",
                 "reconnect_min_delay": 0.1,
                 "reconnect_max_delay": 0.5,
+                # Off unless a test asks: discovery reads the program list in the background
+                # after every sync, which would race tests that count panel requests.
+                "discovery": False,
             },
             "panels": overrides.pop("panels", [panel]),
             "homeassistant": {"birth_delay_min": 0.0, "birth_delay_max": 0.1},
