@@ -12,6 +12,7 @@ message ever contains one.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -279,7 +280,10 @@ class Settings(_Section):
     homeassistant: HomeAssistantSettings = HomeAssistantSettings()
     bridge: BridgeSettings = BridgeSettings()
     log_level: LogLevel = "info"
+    # Panel object names are cached so a restart skips the name walk (the slowest part of a
+    # start). None = $XDG_CACHE_HOME/omni2mqtt, else ~/.cache/omni2mqtt.
     cache_dir: Path | None = None
+    name_cache: bool = True
     # Read OMNI2MQTT_* variables from files in this directory too (Docker secrets); the
     # loader uses it, the gateway does not.
     secrets_dir: Path | None = None
@@ -288,6 +292,16 @@ class Settings(_Section):
     @classmethod
     def _lower_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @property
+    def name_cache_dir(self) -> Path | None:
+        """Where names are cached, or None when caching is off."""
+        if not self.name_cache:
+            return None
+        if self.cache_dir is not None:
+            return self.cache_dir
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return (Path(xdg) if xdg else Path.home() / ".cache") / "omni2mqtt"
 
     @model_validator(mode="after")
     def _check_panels(self) -> Settings:

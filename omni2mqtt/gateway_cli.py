@@ -247,7 +247,7 @@ _HINTS = {
 
 async def _check_panel(panel: PanelSettings, settings: Settings, timeout: float) -> bool:
     what = f"panel {panel.id} ({address(panel.host, panel.port)})"
-    client = PanelClient(client_options(panel, settings.cache_dir))
+    client = PanelClient(client_options(panel, settings.name_cache_dir))
     await client.start()
     try:
         error = await _first_sync(client, timeout)

@@ -350,3 +350,13 @@ def test_redaction_masks_secrets_codes_and_tracebacks(caplog: pytest.LogCaptureF
         assert secret not in text
     assert f"key {MASK} pw {MASK}" in text
     assert f'"code": "{MASK}"' in text and f"code={MASK}" in text
+
+
+def test_name_cache_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert load(tmp_path, MINIMAL).name_cache_dir == tmp_path / "xdg" / "omni2mqtt"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert load(tmp_path, MINIMAL).name_cache_dir == Path.home() / ".cache" / "omni2mqtt"
+    explicit = load(tmp_path, MINIMAL + f"cache_dir: {tmp_path / 'c'}\n")
+    assert explicit.name_cache_dir == tmp_path / "c"
+    assert load(tmp_path, MINIMAL + "name_cache: false\n").name_cache_dir is None

@@ -72,8 +72,9 @@ class Gateway:
         # Registered before any extension's callback: a broker that reconnects may have lost
         # retained messages (no persistence), so every extension republishes from scratch.
         self.mqtt.on_connected(self._forget_published)
+        cache = settings.name_cache_dir
         self.panels: dict[str, PanelRuntime] = {
-            p.id: PanelRuntime(p, PanelClient(client_options(p, settings.cache_dir, reconnect)))
+            p.id: PanelRuntime(p, PanelClient(client_options(p, cache, reconnect)))
             for p in settings.panels
         }
         if extension_types is None:
