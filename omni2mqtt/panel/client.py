@@ -115,7 +115,11 @@ class PanelClient:
         else:
             self._available_event.clear()
         for callback in list(self._availability_callbacks):
-            callback(available)
+            try:
+                callback(available)
+            except Exception:
+                # A consumer's bug must not break the session or starve other consumers.
+                _LOGGER.exception("panel %s: availability callback failed", self.options.panel_id)
 
     async def wait_available(self, timeout: float | None = None) -> None:
         async with asyncio.timeout(timeout):
