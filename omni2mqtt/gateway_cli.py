@@ -97,6 +97,18 @@ _TEXTS = {
 }
 
 
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE``, read by :func:`load_config`."""
+    parser.add_argument(
+        "--config",
+        "-c",
+        type=Path,
+        metavar="FILE",
+        help=f"the YAML configuration (default: ${CONFIG_ENV}; without either, the "
+        "environment alone)",
+    )
+
+
 def _add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     """A subcommand with the options ``run`` and ``check`` share: --config and --log-level."""
     texts = _TEXTS[name]
@@ -107,14 +119,7 @@ def _add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
         epilog=texts.epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--config",
-        "-c",
-        type=Path,
-        metavar="FILE",
-        help=f"the YAML configuration (default: ${CONFIG_ENV}; without either, the "
-        "environment alone)",
-    )
+    add_config_option(parser)
     parser.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
@@ -142,8 +147,9 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace, prefix: str) -> Settings | int:
-    """The settings, or the exit code after printing why they are invalid."""
+def load_config(args: argparse.Namespace, prefix: str) -> Settings | int:
+    """The settings from ``args.config`` (or $OMNI2MQTT_CONFIG) and the environment, or the
+    exit code after printing why they are invalid."""
     path: Path | None = args.config
     if path is None and os.environ.get(CONFIG_ENV):
         path = Path(os.environ[CONFIG_ENV])
@@ -167,10 +173,15 @@ def _setup_logging(level: str, settings: Settings) -> None:
 
 
 def run_gateway(args: argparse.Namespace) -> int:
-    settings = _load(args, _RUN)
+    settings = load_config(args, _RUN)
     if isinstance(settings, int):
         return settings
-    _setup_logging(args.log_level or settings.log_level, settings)
+    return serve(settings, args.log_level)
+
+
+def serve(settings: Settings, log_level: str | None = None) -> int:
+    """Run the gateway until SIGINT or SIGTERM (``omni2mqtt run`` and the add-on)."""
+    _setup_logging(log_level or settings.log_level, settings)
     panels = ", ".join(f"{p.id} ({address(p.host, p.port)})" for p in settings.panels)
     noun = "panel" if len(settings.panels) == 1 else "panels"
     print(
@@ -192,7 +203,7 @@ async def _run(settings: Settings) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    settings = _load(args, _CHECK)
+    settings = load_config(args, _CHECK)
     if isinstance(settings, int):
         return settings
     if args.log_level:
