@@ -7,8 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .addon import add_addon_parser
+from .demo.cli import add_demo_parser
 from .emulator.cli import add_emulator_parser
 from .gateway_cli import add_check_parser, add_run_parser
+from .healthcheck import add_healthcheck_parser
+from .pca_cli import add_decode_pca_parser
 from .watch import add_watch_parser
 
 
@@ -19,10 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"omni2mqtt {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_demo_parser(subparsers)
     add_run_parser(subparsers)
     add_check_parser(subparsers)
     add_emulator_parser(subparsers)
     add_watch_parser(subparsers)
+    add_decode_pca_parser(subparsers)
+    add_healthcheck_parser(subparsers)
+    add_addon_parser(subparsers)
     return parser
 
 

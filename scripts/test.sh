@@ -21,11 +21,13 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,demo]"
 
 echo "== ruff"
 .venv/bin/ruff check omni2mqtt tests
 echo "== mypy"
 .venv/bin/mypy
+echo "== Home Assistant for tests/e2e (cached after the first run)"
+scripts/ha-venv.sh || echo "WARNING: Home Assistant could not be installed: tests/e2e will be SKIPPED" >&2
 echo "== pytest"
 .venv/bin/pytest "$@"
