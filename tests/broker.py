@@ -42,11 +42,16 @@ class Mosquitto:
     port: int = field(default_factory=free_port)
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mosq")))
     process: subprocess.Popen[bytes] | None = None
+    # user -> password: when given, anonymous clients are refused (a password file is written).
+    users: dict[str, str] = field(default_factory=dict)
+    extra_config: list[str] = field(default_factory=list)  # more mosquitto.conf lines
 
     def start(self) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         conf = self.directory / "mosquitto.conf"
-        lines = [f"listener {self.port} 127.0.0.1", "persistence false", "allow_anonymous true"]
+        lines = [f"listener {self.port} 127.0.0.1", "persistence false"]
+        lines += self._auth_lines() if self.users else ["allow_anonymous true"]
+        lines += self.extra_config
         if os.geteuid() == 0:
             lines.append("user root")  # otherwise it drops privileges and exits
         conf.write_text("\n".join(lines) + "\n")
@@ -58,6 +63,18 @@ class Mosquitto:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mosquitto did not start on port {self.port}")
             time.sleep(0.02)
+
+    def _auth_lines(self) -> list[str]:
+        passwords = self.directory / "passwords"
+        passwords.write_text("")
+        for user, password in self.users.items():
+            subprocess.run(
+                [shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd", "-b"]
+                + [str(passwords), user, password],
+                check=True,
+                capture_output=True,
+            )
+        return ["allow_anonymous false", f"password_file {passwords}"]
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -92,8 +109,9 @@ class Received:
 class Subscriber:
     """Collects every message on the filters it subscribed to; waits for conditions."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, username: str | None = None, password: str | None = None) -> None:
         self.port = port
+        self.credentials = {"username": username, "password": password}
         self.messages: list[Received] = []
         self.retained: dict[str, str] = {}
         self._client: aiomqtt.Client | None = None
@@ -101,7 +119,9 @@ class Subscriber:
         self._changed = asyncio.Event()
 
     async def start(self, *filters: str) -> None:
-        self._client = aiomqtt.Client("127.0.0.1", self.port, identifier=f"test-{id(self)}")
+        self._client = aiomqtt.Client(
+            "127.0.0.1", self.port, identifier=f"test-{id(self)}", **self.credentials
+        )
         await self._client.__aenter__()
         for topic_filter in filters or ("#",):
             await self._client.subscribe(topic_filter, qos=1)
