@@ -45,7 +45,7 @@ _SETPOINTS: dict[TemperatureUnit, dict[str, Any]] = {
         "min_temp": 40,
         "max_temp": 95,
         "temp_step": 1,
-        "precision": 1.0,
+        "precision": 0.1,  # the panel reads in 0.9 F steps (raw x 0.9 - 40)
     },
     TemperatureUnit.CELSIUS: {
         "temperature_unit": "C",
