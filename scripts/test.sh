@@ -24,7 +24,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,demo]"
 
 echo "== ruff"
-.venv/bin/ruff check omni2mqtt tests
+.venv/bin/ruff check omni2mqtt tests bench
 echo "== mypy"
 .venv/bin/mypy
 echo "== Home Assistant for tests/e2e (cached after the first run)"

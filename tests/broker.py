@@ -69,8 +69,13 @@ class Mosquitto:
         passwords.write_text("")
         for user, password in self.users.items():
             subprocess.run(
-                [shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd", "-b"]
-                + [str(passwords), user, password],
+                [
+                    shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd",
+                    "-b",
+                    str(passwords),
+                    user,
+                    password,
+                ],
                 check=True,
                 capture_output=True,
             )

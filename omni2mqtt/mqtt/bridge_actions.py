@@ -129,7 +129,7 @@ def int_arg(args: Args, key: str, low: int, high: int, default: int | None = Non
     value = args.get(key, default)
     if value is None:
         raise BridgeError("bad_payload", f'"{key}" is required ({low}..{high})')
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise BridgeError(

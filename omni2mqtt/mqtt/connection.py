@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import socket
 import ssl
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,8 @@ from .attributes import OFFLINE, ONLINE
 
 _LOGGER = logging.getLogger(__name__)
 
+PENDING_CALLS_WARNING = 1000
+PUBLISH_TIMEOUT = 10.0  # seconds for the broker to acknowledge a publish (aiomqtt's default)
 MessageHandler = Callable[[aiomqtt.Message], Awaitable[None]]
 ConnectedCallback = Callable[[], Awaitable[None]]
 
@@ -58,7 +61,7 @@ def make_client(
         if s.tls.insecure:
             tls_context.check_hostname = False
             tls_context.verify_mode = ssl.CERT_NONE
-    return aiomqtt.Client(
+    client = aiomqtt.Client(
         s.host,
         s.port,
         username=s.username,
@@ -74,6 +77,10 @@ def make_client(
         # ~40 ms, which would dominate the push-to-subscriber latency.
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
     )
+    # aiomqtt warns above 10 unacknowledged publishes; the publisher keeps up to a window of
+    # them in flight on purpose (and bounds them), so only a real leak should warn.
+    client.pending_calls_threshold = PENDING_CALLS_WARNING
+    return client
 
 
 class MqttConnection:
@@ -132,11 +139,19 @@ class MqttConnection:
         if client is None or not self.connected:
             return False
         try:
-            await client.publish(
-                topic, payload, qos=self.settings.qos if qos is None else qos, retain=retain
-            )
-        except aiomqtt.MqttError as exc:
-            _LOGGER.debug("publish to %s failed: %s", topic, exc)
+            # aiomqtt's own timeout runs asyncio.wait_for, which on Python 3.11 starts one more
+            # task per publish; a timeout around it costs a timer only (the push path publishes
+            # thousands of messages a second).
+            async with asyncio.timeout(PUBLISH_TIMEOUT):
+                await client.publish(
+                    topic,
+                    payload,
+                    qos=self.settings.qos if qos is None else qos,
+                    retain=retain,
+                    timeout=math.inf,
+                )
+        except (aiomqtt.MqttError, TimeoutError) as exc:
+            _LOGGER.debug("publish to %s failed: %s", topic, exc or "timeout")
             return False
         self.published += 1
         return True

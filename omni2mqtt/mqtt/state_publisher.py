@@ -1,22 +1,55 @@
-"""Retained per-attribute state topics and the non-retained event topic of every panel."""
+"""Retained per-attribute state topics and the non-retained event topic of every panel.
+
+This is the push path (panel push -> state change -> here -> publisher), so per object the
+topics and the panel's include/exclude decision are worked out once and kept, and each
+attribute goes to the publisher as soon as it is rendered.
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 
 from ..panel.state import StateChange
 from ..panel.views import SystemView, View
 from ..protocol.event_bits import Event
 from ..protocol.objects import ObjectType
-from .attributes import OBJECT_ATTRIBUTES, VIEW_TYPES, render_system, render_view
+from .attributes import OBJECT_ATTRIBUTES, SYSTEM_ATTRIBUTES, VIEW_TYPES, Attribute
 from .extension import Extension
-from .gateway import PanelRuntime
+from .gateway import Gateway, PanelRuntime
+from .publisher import Publisher
 from .topics import KIND_TOPICS
+
+# (attribute, its topic) for every published attribute of one object.
+_Leaves = tuple[tuple[Attribute, str], ...]
+
+
+class _EventClock:
+    """The event timestamp text, formatted once per second rather than once per event."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def now(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            stamp = datetime.fromtimestamp(second, UTC)
+            self._second, self._text = second, stamp.isoformat(timespec="seconds")
+        return self._text
 
 
 class StatePublisher(Extension):
     """Publishes every named object's attributes on change, and every push event."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        super().__init__(gateway)
+        # (panel, kind, number) -> its leaves, or None when the panel's filters exclude it.
+        self._leaves: dict[tuple[str, ObjectType, int], _Leaves | None] = {}
+        self._system_leaves: dict[str, _Leaves] = {}
+        self._event_topics: dict[str, str] = {}
+        self._clock = _EventClock()
 
     async def start(self) -> None:
         for runtime in self.gateway.panels.values():
@@ -69,18 +102,39 @@ class StatePublisher(Extension):
                 self._publish_object(runtime, kind, view)
 
     def _publish_object(self, runtime: PanelRuntime, kind: ObjectType, view: View) -> None:
-        if not self.publishes(runtime, kind, view):
+        # publishes() without asking the filters again: their answer is in the leaves.
+        view_type = VIEW_TYPES.get(kind)
+        if not view.name or (view_type is not None and not isinstance(view, view_type)):
             return
-        topics, publisher = self.gateway.topics, self.gateway.publisher
-        for leaf, payload in render_view(kind, view).items():
-            if payload is not None:
-                publisher.retained(topics.object(runtime.id, kind, view.number, leaf), payload)
+        leaves = self._object_leaves(runtime, kind, view.number)
+        if leaves is not None:
+            _publish(self.gateway.publisher, leaves, view)
+
+    def _object_leaves(
+        self, runtime: PanelRuntime, kind: ObjectType, number: int
+    ) -> _Leaves | None:
+        key = (runtime.id, kind, number)
+        try:
+            return self._leaves[key]
+        except KeyError:
+            pass
+        leaves: _Leaves | None = None
+        if kind in OBJECT_ATTRIBUTES and runtime.allows(KIND_TOPICS[kind], number):
+            topics = self.gateway.topics
+            leaves = tuple(
+                (a, topics.object(runtime.id, kind, number, a.name))
+                for a in OBJECT_ATTRIBUTES[kind]
+            )
+        self._leaves[key] = leaves
+        return leaves
 
     def _publish_system(self, runtime: PanelRuntime, view: SystemView) -> None:
-        topics, publisher = self.gateway.topics, self.gateway.publisher
-        for leaf, payload in render_system(view).items():
-            if payload is not None:
-                publisher.retained(topics.system(runtime.id, leaf), payload)
+        leaves = self._system_leaves.get(runtime.id)
+        if leaves is None:
+            topics = self.gateway.topics
+            leaves = tuple((a, topics.system(runtime.id, a.name)) for a in SYSTEM_ATTRIBUTES)
+            self._system_leaves[runtime.id] = leaves
+        _publish(self.gateway.publisher, leaves, view)
 
     def _on_change(self, runtime: PanelRuntime, change: StateChange) -> None:
         if not runtime.client.available:
@@ -94,10 +148,23 @@ class StatePublisher(Extension):
     # -- events ------------------------------------------------------------------------------------
 
     def _on_event(self, runtime: PanelRuntime, event: Event) -> None:
-        payload = {**event.to_dict(), "time": datetime.now(UTC).isoformat(timespec="seconds")}
-        self.gateway.publisher.message(
-            self.gateway.topics.event(runtime.id), json.dumps(payload, sort_keys=True)
-        )
+        topic = self._event_topics.get(runtime.id)
+        if topic is None:
+            topic = self._event_topics[runtime.id] = self.gateway.topics.event(runtime.id)
+        payload = event.to_dict()
+        payload["time"] = self._clock.now()
+        self.gateway.publisher.message(topic, json.dumps(payload, sort_keys=True))
+
+
+def _publish(publisher: Publisher, leaves: _Leaves, view: object) -> None:
+    for attribute, topic in leaves:
+        payload = attribute.render(view)
+        if payload is not None:
+            publisher.retained(topic, payload)
+        elif publisher.cached(topic) is not None:
+            # A value that went away (a light turned on without a known level, a reading lost)
+            # must not linger: the old retained payload would contradict the panel.
+            publisher.clear(topic)
 
 
 def panel_info(runtime: PanelRuntime) -> dict[str, object]:

@@ -98,7 +98,8 @@ class CommandTopic:
         if not topic.startswith(prefix) or not topic.endswith("/" + SET):
             return None
         levels = topic[len(prefix) : -len(SET) - 1].split("/")
-        if len(levels) not in (3, 4) or not levels[2].isdigit():
+        # isascii: str.isdigit() also accepts digits int() cannot read ("\u00b2").
+        if len(levels) not in (3, 4) or not (levels[2].isascii() and levels[2].isdigit()):
             return None
         attribute = levels[3] if len(levels) == 4 else None
         return cls(levels[0], levels[1], int(levels[2]), attribute)

@@ -256,6 +256,7 @@ class PanelClient:
                     _LOGGER.warning("panel %s: session lost: %s", self.options.panel_id, error)
                     return
                 if wakeup not in done:
+                    await syncer.poll_troubles()
                     await syncer.poll_status()
                     continue
                 self._wakeup.clear()

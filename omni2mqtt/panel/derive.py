@@ -381,6 +381,13 @@ class SystemTracker:
         """A SystemTroubles reply: the complete list of active troubles."""
         self._active = frozenset(codes)
         self._known = frozenset(Trouble) | self._active
+        # The phone line state comes only from event words; words missed while disconnected
+        # must not leave "dead" standing against the panel's own trouble list.
+        dead = member_slug(PhoneLineState.DEAD)
+        if Trouble.PHONE_LINE in self._active:
+            self._phone_line = dead
+        elif self._phone_line == dead:
+            self._phone_line = None
 
     def apply_event(self, event: Event) -> bool:
         """Apply an event word; False when it is not a system event."""

@@ -21,13 +21,22 @@ from tenacity import (
 from .errors import (
     PanelBusyError,
     PanelConnectionError,
+    PanelNakError,
     PanelProtocolError,
     PanelTimeoutError,
 )
 
 _LOGGER = logging.getLogger(__name__)
 
-RETRYABLE = (PanelConnectionError, PanelTimeoutError, PanelProtocolError, PanelBusyError)
+# A Nak that ends a session (one to a request the sync cannot do without) is retried too: a
+# real panel also answers a request corrupted on the wire with Nak.
+RETRYABLE = (
+    PanelConnectionError,
+    PanelTimeoutError,
+    PanelProtocolError,
+    PanelBusyError,
+    PanelNakError,
+)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ class PanelSynchronizer:
         self.panel_id = panel_id
         self.cache = cache
         self.extended = True
+        self.known = False
         self.absent: set[tuple[ObjectType, int]] = set()
         self._window: dict[ObjectType, int] = {}
 
@@ -111,10 +112,10 @@ class PanelSynchronizer:
         start_requests = self.connection.requests_sent
         info = await self.read_info()
         self.state.set_info(info)
-        troubles = await self.connection.request_as(RequestSystemTroubles(), SystemTroubles)
-        self.state.apply_message(troubles)
         from_cache = await self.load_names(info, use_cache=not walk_names)
         notifications = await self.enable_notifications()
+        # Troubles too are read after EnableNotifications: one raised in between is pushed.
+        await self.poll_troubles()
         await self.poll_status()
         return SyncResult(
             info=info,
@@ -136,8 +137,17 @@ class PanelSynchronizer:
         except PanelNakError:
             _LOGGER.info("panel does not report its formats; assuming Fahrenheit")
         capacities: dict[ObjectType, int] = {}
+        previous = self.state.info
+        # The same panel as in an earlier session: what it answered then, it supports now.
+        self.known = previous is not None and (previous.model, previous.firmware) == (
+            system.model,
+            system.firmware,
+        )
+        before = previous.capacities if self.known and previous is not None else {}
         for kind in (*WALK_KINDS, ObjectType.ACCESS_LOCK):
             reply = await self.connection.request(RequestCapacities(kind))
+            if not isinstance(reply, Capacities) and before.get(kind, 0) > 0:
+                raise _refused_again(f"the {kind.slug} capacity")
             capacities[kind] = reply.capacity if isinstance(reply, Capacities) else 0
         return PanelInfo.from_system_information(system, unit, capacities)
 
@@ -168,6 +178,8 @@ class PanelSynchronizer:
             if not isinstance(reply, Properties) or reply.body.number <= index:
                 # EOD ends the walk; Nak means the kind is unsupported; a number that does not
                 # advance would loop forever on a confused peer.
+                if isinstance(reply, Nak) and (found or (self.known and self.state.objects(kind))):
+                    raise _refused_again(f"the {kind.slug} names")
                 return found
             found.append(reply)
             index = reply.body.number
@@ -221,6 +233,12 @@ class PanelSynchronizer:
             return False
         return True
 
+    async def poll_troubles(self) -> None:
+        # Freeze and fuse troubles have no event word, and a panel that refused notifications
+        # pushes none: the periodic poll reads the troubles too.
+        troubles = await self.connection.request_as(RequestSystemTroubles(), SystemTroubles)
+        self.state.apply_message(troubles)
+
     def status_numbers(self, kind: ObjectType) -> list[int]:
         source = STATUS_KINDS[kind]
         numbers = [info.number for info in self.state.objects(source)]
@@ -253,6 +271,8 @@ class PanelSynchronizer:
             return
         if single:
             if isinstance(reply, Nak | EndOfData):
+                if self.known and self.state.record(kind, first) is not None:
+                    raise _refused_again(f"the status of {kind.slug} {first}")
                 self.absent.add((kind, first))
             return
         smaller = max(1, len(numbers) // 2)
@@ -267,3 +287,10 @@ class PanelSynchronizer:
         )
         for part_first, part_last in build_windows(numbers, smaller):
             await self.poll_range(kind, [n for n in numbers if part_first <= n <= part_last])
+
+
+def _refused_again(what: str) -> PanelNakError:
+    # Within one panel identity what was answered once does not become unsupported: a Nak
+    # here is a transient refusal (the panel answers a corrupted request with Nak). Believing
+    # it would drop objects and their Home Assistant entities; retrying the session does not.
+    return PanelNakError(f"the panel refused {what}, which it answered before")

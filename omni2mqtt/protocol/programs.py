@@ -81,7 +81,7 @@ MAX_SLOT = 1500  # Omni Pro II; other models unverified
 
 def validate_slot(slot: object, max_slot: int = MAX_SLOT) -> int:
     """A program slot 1..max_slot (an int or a decimal string such as an MQTT topic level)."""
-    if isinstance(slot, str) and slot.strip().isdigit():
+    if isinstance(slot, str) and slot.strip().isascii() and slot.strip().isdigit():
         slot = int(slot)
     return expect_int(slot, "slot", 1, max_slot)
 
