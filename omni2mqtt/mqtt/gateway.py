@@ -14,6 +14,7 @@ from ..panel.client import PanelClient, PanelClientOptions
 from ..panel.reconnect import ReconnectPolicy
 from .connection import MqttConnection
 from .extension import Extension
+from .loop_guard import LoopGuard
 from .publisher import Publisher
 from .topics import Topics
 
@@ -84,6 +85,7 @@ class Gateway:
         self.extensions = [cls(self) for cls in extension_types]
         self._mqtt_task: asyncio.Task[None] | None = None
         self._programs_changed: list[ProgramsChanged] = []
+        self._loop_guard = LoopGuard()
         self.started = asyncio.Event()
 
     def on_programs_changed(self, callback: ProgramsChanged) -> None:
@@ -108,6 +110,7 @@ class Gateway:
         return f"<Gateway {self.topics.base} panels={list(self.panels)}>"
 
     async def start(self) -> None:
+        self._loop_guard.install()
         self.publisher.start()
         for extension in self.extensions:
             await extension.start()
@@ -131,6 +134,7 @@ class Gateway:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._loop_guard.remove()
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.start()
