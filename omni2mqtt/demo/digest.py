@@ -260,6 +260,8 @@ def _count(n: int, noun: str) -> str:
 
 def _object_of(levels: list[str]) -> _Object | None:
     """``<panel>/<kind>/<n>/...`` as an object, else None."""
-    if len(levels) < 4 or levels[1] not in _KINDS or not levels[2].isdigit():
+    if len(levels) < 4 or levels[1] not in _KINDS:
+        return None
+    if not (levels[2].isascii() and levels[2].isdigit()):  # "²".isdigit() is True, int() fails
         return None
     return _Object(levels[0], levels[1], int(levels[2]))
