@@ -30,6 +30,7 @@ import aiomqtt
 from omni2mqtt.emulator.panel import EmulatedPanel
 from omni2mqtt.emulator.scenario import load_scenario
 from omni2mqtt.emulator.server import EmulatorServer
+from omni2mqtt.mqtt.probe import connack_received, free_port
 from omni2mqtt.protocol.messages.base import Message
 from omni2mqtt.protocol.session import MessageReceived, SessionEvent
 
@@ -43,23 +44,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every client of the bench turns Nagle off, as the gateway does, so no side waits on delayed
 # ACKs.
 NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _connack(port: int) -> bool:
-    # MQTT 3.1.1 CONNECT, client id "probe": mosquitto is ready once it answers with CONNACK.
-    connect = bytes.fromhex("101100044d5154540402003c000570726f6265")
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(connect)
-            return sock.recv(4)[:1] == b"\x20"
-    except OSError:
-        return False
 
 
 class Broker:
@@ -84,7 +68,7 @@ class Broker:
             [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 10
-        while not _connack(self.port):
+        while not connack_received(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mosquitto did not start on port {self.port}")
             time.sleep(0.02)

@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,22 +16,7 @@ from pathlib import Path
 
 import aiomqtt
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _connack_received(port: int) -> bool:
-    # An MQTT 3.1.1 CONNECT with client id "probe"; mosquitto answers with CONNACK (0x20).
-    connect = bytes.fromhex("101100044d5154540402003c000570726f6265")
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(connect)
-            return sock.recv(4)[:1] == b"\x20"
-    except OSError:
-        return False
+from omni2mqtt.mqtt.probe import connack_received, free_port
 
 
 @dataclass
@@ -59,7 +43,7 @@ class Mosquitto:
             [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 10
-        while not _connack_received(self.port):
+        while not connack_received(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mosquitto did not start on port {self.port}")
             time.sleep(0.02)

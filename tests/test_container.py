@@ -25,8 +25,7 @@ from omni2mqtt.config_loader import SettingsLoader
 from omni2mqtt.emulator.cli import run_emulator
 from omni2mqtt.gateway_cli import run_gateway
 from omni2mqtt.healthcheck import run_healthcheck
-
-from .broker import _connack_received, free_port
+from omni2mqtt.mqtt.probe import connack_received, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -188,7 +187,7 @@ def test_mosquitto_accepts_the_stack_config(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 10
-        while not _connack_received(port):
+        while not connack_received(port):
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             assert time.monotonic() < deadline, "mosquitto did not answer"
             time.sleep(0.05)
