@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -251,48 +251,18 @@ class Received:
     payload: bytes
 
 
-@dataclass
-class Subscriber:
-    """Timestamps every message at arrival; ``first_seen`` keeps each topic's first arrival."""
+class Arrivals:
+    """Messages as they arrived, timestamped; waiting for one, for a condition, for quiet."""
 
-    port: int
-    messages: list[Received] = field(default_factory=list)
-    first_seen: dict[str, float] = field(default_factory=dict)
-    _client: aiomqtt.Client | None = None
-    _task: asyncio.Task[None] | None = None
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    def __init__(self) -> None:
+        self.messages: list[Received] = []
+        self.first_seen: dict[str, float] = {}
+        self._changed = asyncio.Event()
 
-    async def start(self, *filters: str) -> None:
-        self._client = aiomqtt.Client(
-            "127.0.0.1", self.port, identifier=f"bench-{id(self)}", socket_options=NO_DELAY
-        )
-        await self._client.__aenter__()
-        for topic_filter in filters:
-            await self._client.subscribe(topic_filter, qos=1)
-        self._task = asyncio.create_task(self._collect())
-
-    async def _collect(self) -> None:
-        assert self._client is not None
-        clock, messages, first, changed = (
-            time.perf_counter,
-            self.messages,
-            self.first_seen,
-            self._changed,
-        )
-        async for message in self._client.messages:
-            at = clock()
-            topic = message.topic.value
-            payload = message.payload
-            messages.append(
-                Received(at, topic, payload if isinstance(payload, bytes) else b"%r" % payload)
-            )
-            first.setdefault(topic, at)
-            changed.set()
-
-    @property
-    def client(self) -> aiomqtt.Client:
-        assert self._client is not None
-        return self._client
+    def arrived(self, at: float, topic: str, payload: bytes) -> None:
+        self.messages.append(Received(at, topic, payload))
+        self.first_seen.setdefault(topic, at)
+        self._changed.set()
 
     async def wait(self, condition: Callable[[], bool], timeout: float) -> None:
         """Until ``condition()`` holds, checked after every message."""
@@ -329,6 +299,40 @@ class Subscriber:
                 if len(self.messages) == count:
                     return
 
+
+class Subscriber(Arrivals):
+    """An aiomqtt subscriber in this process, timestamping every message at arrival."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__()
+        self.port = port
+        self._client: aiomqtt.Client | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, *filters: str) -> None:
+        self._client = aiomqtt.Client(
+            "127.0.0.1", self.port, identifier=f"bench-{id(self)}", socket_options=NO_DELAY
+        )
+        await self._client.__aenter__()
+        for topic_filter in filters:
+            await self._client.subscribe(topic_filter, qos=1)
+        self._task = asyncio.create_task(self._collect())
+
+    async def _collect(self) -> None:
+        assert self._client is not None
+        clock, arrived = time.perf_counter, self.arrived
+        async for message in self._client.messages:
+            at = clock()
+            payload = message.payload
+            arrived(
+                at, message.topic.value, payload if isinstance(payload, bytes) else b"%r" % payload
+            )
+
+    @property
+    def client(self) -> aiomqtt.Client:
+        assert self._client is not None
+        return self._client
+
     async def stop(self) -> None:
         """Idempotent."""
         task, self._task = self._task, None
@@ -340,6 +344,71 @@ class Subscriber:
         if client is not None:
             with contextlib.suppress(aiomqtt.MqttError):
                 await client.__aexit__(None, None, None)
+
+
+class ExternalSubscriber(Arrivals):
+    """``mosquitto_sub`` in its own process, for the start-up figures.
+
+    Thousands of retained topics arrive during a start; a Python subscriber in this process
+    would share the event loop with the emulator and slow the "panel" down (its measured
+    turnaround went from about 1 to about 4 ms), charging the bench's own work to the gateway.
+    mosquitto_sub stamps each message itself (wall clock, converted to this process's
+    ``perf_counter``); this process only reads the lines.
+    """
+
+    def __init__(self, port: int) -> None:
+        super().__init__()
+        self.port = port
+        self._process: asyncio.subprocess.Process | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._offset = time.perf_counter() - time.time()
+
+    async def start(self, topic_filter: str) -> None:
+        binary = shutil.which("mosquitto_sub") or "/usr/bin/mosquitto_sub"
+        self._process = await asyncio.create_subprocess_exec(
+            binary,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-q",
+            "1",
+            "-i",
+            f"bench-sub-{os.getpid()}",
+            "-F",
+            "%U %t %p",
+            "-t",
+            topic_filter,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._task = asyncio.create_task(self._collect())
+        # Subscribed once it receives: a probe topic under the filter's own prefix.
+        probe = topic_filter.rstrip("#") + "bench-probe"
+        async with aiomqtt.Client("127.0.0.1", self.port, identifier="bench-probe") as client:
+            while probe not in self.first_seen:
+                await client.publish(probe, b"1", qos=1)
+                with contextlib.suppress(TimeoutError):
+                    await self.wait(lambda: probe in self.first_seen, timeout=0.2)
+
+    async def _collect(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        stdout, offset = self._process.stdout, self._offset
+        while line := await stdout.readline():
+            stamp, topic, payload = [*line.rstrip(b"\n").split(b" ", 2), b""][:3]
+            self.arrived(float(stamp) + offset, topic.decode(), payload)
+
+    async def stop(self) -> None:
+        """Idempotent."""
+        process, self._process = self._process, None
+        task, self._task = self._task, None
+        if process is not None and process.returncode is None:
+            process.terminate()
+            await process.wait()
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def scratch_dir() -> Path:

@@ -31,6 +31,7 @@ from .harness import (
     Broker,
     ChildProcess,
     Emulator,
+    ExternalSubscriber,
     Subscriber,
     start_gateway,
     write_config,
@@ -65,11 +66,15 @@ class Start:
     state_rss_mib: float = math.nan  # resident memory once all state was retained
 
 
-async def _panels_report(sub: Subscriber) -> dict[str, Any]:
+async def _panels_report(port: int) -> dict[str, Any]:
     """The gateway's own account of its last sync, from the bridge API."""
-    start = len(sub.messages)
-    await sub.client.publish(f"{BASE_TOPIC}/bridge/request/panels", b"{}", qos=1)
-    reply = await sub.wait_message(f"{BASE_TOPIC}/bridge/response/panels", None, start)
+    sub = Subscriber(port)
+    await sub.start(f"{BASE_TOPIC}/bridge/response/panels")
+    try:
+        await sub.client.publish(f"{BASE_TOPIC}/bridge/request/panels", b"{}", qos=1)
+        reply = await sub.wait_message(f"{BASE_TOPIC}/bridge/response/panels", None, 0)
+    finally:
+        await sub.stop()
     panels = json.loads(reply.payload)["data"]["panels"]
     return dict(panels[0]["sync_result"] or {})
 
@@ -82,12 +87,12 @@ async def _one_start(
     *,
     expected: set[str] | None,
     quiet: float,
-) -> tuple[Start, ChildProcess, Broker, Subscriber]:
+) -> tuple[Start, ChildProcess, Broker, ExternalSubscriber]:
     """One start; ``quiet``: no message for this long after the panel went online means the
     start-up publishing is over."""
     broker = Broker(workdir)
     broker.start()
-    sub = Subscriber(broker.port)
+    sub = ExternalSubscriber(broker.port)
     await sub.start("#")
     mark = emulator.mark()
     first_request = mark[1]
@@ -117,7 +122,7 @@ async def _one_start(
     if requests:
         result.connect_seconds = requests[0][0] - spawn
     result.request_types = Counter(name for at, name in requests if at <= online_at)
-    report = await _panels_report(sub)
+    report = await _panels_report(broker.port)
     result.requests = int(report.get("requests", 0))
     if result.requests:
         result.panel_rtt = emulator.panel_seconds(mark, result.requests) / result.requests
@@ -126,7 +131,7 @@ async def _one_start(
     return result, gateway, broker, sub
 
 
-async def _finish(gateway: ChildProcess, broker: Broker, sub: Subscriber) -> None:
+async def _finish(gateway: ChildProcess, broker: Broker, sub: ExternalSubscriber) -> None:
     await sub.stop()
     gateway.stop()
     broker.stop()
@@ -135,7 +140,7 @@ async def _finish(gateway: ChildProcess, broker: Broker, sub: Subscriber) -> Non
 async def _idle(
     emulator: Emulator,
     gateway: ChildProcess,
-    sub: Subscriber,
+    sub: ExternalSubscriber,
     *,
     seconds: float,
     quiet: float,

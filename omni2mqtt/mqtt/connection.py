@@ -23,7 +23,9 @@ import aiomqtt
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential, wait_random
 
 from ..config import MqttSettings
+from . import write_through
 from .attributes import OFFLINE, ONLINE
+from .eager import Finished, Started, start_eagerly
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ class MqttConnection:
         self._stopping = False
         self.connections = 0
         self.published = 0
+        self.write_through = False  # publishes reach the socket at once (see write_through)
 
     def __repr__(self) -> str:
         return f"<MqttConnection {self.settings.host}:{self.settings.port}>"
@@ -135,21 +138,44 @@ class MqttConnection:
         self, topic: str, payload: str | bytes, *, retain: bool = False, qos: int | None = None
     ) -> bool:
         """Publish if connected; False when the broker is away (the message is dropped)."""
+        return await self.start_publish(topic, payload, retain=retain, qos=qos)
+
+    def start_publish(
+        self, topic: str, payload: str | bytes, *, retain: bool = False, qos: int | None = None
+    ) -> asyncio.Future[bool]:
+        """Hand the message to the client now; the future says whether the broker took it.
+
+        Synchronous up to paho's queue (and, with write-through, the socket), so the publisher
+        can put the first message of a change on the wire before working out the rest. Never
+        raises: a broker that is away or refuses gives False, like :meth:`publish`.
+        """
+        loop = asyncio.get_running_loop()
         client = self._client
         if client is None or not self.connected:
-            return False
+            return _done(loop, False)
+        coro = client.publish(
+            topic,
+            payload,
+            qos=self.settings.qos if qos is None else qos,
+            retain=retain,
+            timeout=math.inf,
+        )
         try:
-            # aiomqtt's own timeout runs asyncio.wait_for, which on Python 3.11 starts one more
-            # task per publish; a timeout around it costs a timer only (the push path publishes
-            # thousands of messages a second).
+            started = start_eagerly(coro)
+        except aiomqtt.MqttError as exc:
+            _LOGGER.debug("publish to %s failed: %s", topic, exc)
+            return _done(loop, False)
+        if isinstance(started, Finished):
+            self.published += 1
+            return _done(loop, True)
+        return loop.create_task(self._confirmed(topic, started))
+
+    async def _confirmed(self, topic: str, started: Started[None]) -> bool:
+        try:
+            # The timeout starts here, inside the task: aiomqtt's own timeout runs
+            # asyncio.wait_for, which on Python 3.11 starts one more task per publish.
             async with asyncio.timeout(PUBLISH_TIMEOUT):
-                await client.publish(
-                    topic,
-                    payload,
-                    qos=self.settings.qos if qos is None else qos,
-                    retain=retain,
-                    timeout=math.inf,
-                )
+                await started
         except (aiomqtt.MqttError, TimeoutError) as exc:
             _LOGGER.debug("publish to %s failed: %s", topic, exc or "timeout")
             return False
@@ -189,6 +215,7 @@ class MqttConnection:
 
     async def _session(self) -> None:
         client = self._make_client()
+        self.write_through = write_through.install(client)
         async with client:
             self._client = client
             self.connections += 1
@@ -229,3 +256,9 @@ class MqttConnection:
                 await asyncio.wait_for(
                     client.publish(self.will_topic, OFFLINE, qos=1, retain=True), 5
                 )
+
+
+def _done(loop: asyncio.AbstractEventLoop, value: bool) -> asyncio.Future[bool]:
+    future: asyncio.Future[bool] = loop.create_future()
+    future.set_result(value)
+    return future

@@ -1,16 +1,18 @@
 """An ordered outgoing queue in front of the broker connection, with a retained-topic cache.
 
-State-store callbacks are synchronous and run on the panel's push path; they only enqueue.
+State-store callbacks are synchronous and run on the panel's push path; they never wait.
 Messages reach the broker in the order they were queued, so a topic's values arrive in the
 order they happened. Retained topics are published only when their payload changed; the cache
 is reset after every broker (re)connect so everything is republished to a broker that may have
 lost it.
 
 Publishes are pipelined: up to ``window`` are in flight at once instead of each waiting for its
-PUBACK (a broker round trip) before the next goes out. Order is still kept: publishing tasks
-are started in queue order, asyncio runs new tasks in the order they were created, each hands
-its message to the MQTT client before its first suspension, the client writes them to its one
-socket in that order, and the broker forwards a connection's messages in the order it read them.
+PUBACK (a broker round trip) before the next goes out. Each is handed to the MQTT client the
+moment it is queued when the window has room (``start_publish`` runs synchronously up to the
+client's queue, and write-through puts it on the socket), so the first message of a change (a
+zone's ``state``) is on the wire before the rest of the change is even rendered. Order is kept:
+messages are handed over in queue order, and the client writes them to its one socket in that
+order; the broker forwards a connection's messages in the order it read them.
 """
 
 from __future__ import annotations
@@ -25,15 +27,13 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class Broker(Protocol):
-    async def publish(
+    def start_publish(
         self, topic: str, payload: str | bytes, *, retain: bool = False, qos: int | None = None
-    ) -> bool: ...
+    ) -> asyncio.Future[bool]: ...
 
 
 # paho-mqtt's own default limit of QoS 1 messages in flight: more would only wait in its queue.
 DEFAULT_WINDOW = 20
-# How long the rest of a change may wait behind its first message (see _put).
-FIRST_ALONE = 0.0005
 
 _Item = tuple[str, str, bool]
 
@@ -44,26 +44,22 @@ class Publisher:
         self._retained: dict[str, str] = {}
         self._window = max(1, window)
         self._backlog: deque[_Item] = deque()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight: set[asyncio.Future[bool]] = set()
         self._running = False
         self._unfinished = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        self._hold: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
         self._running = True
-        self._fill(self._window)
+        self._fill()
 
     async def stop(self) -> None:
         self._running = False
-        if self._hold is not None:
-            self._hold.cancel()
-            self._hold = None
-        for task in list(self._in_flight):
-            task.cancel()
+        for future in list(self._in_flight):
+            future.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await future
 
     def retained(self, topic: str, payload: str) -> None:
         """Publish a retained value unless the broker already has exactly this payload."""
@@ -98,41 +94,20 @@ class Publisher:
         self._unfinished += 1
         self._idle.clear()
         self._backlog.append(item)
-        if not self._running:
-            return  # start() sends the backlog
-        if not self._in_flight:
-            # After a quiet spell the first message (a zone's state, say) goes out alone and
-            # at once: the rest of its change is held back a moment (until its PUBACK or
-            # FIRST_ALONE, whichever comes first) so the client does not write it to the socket
-            # behind them. A timer, not the PUBACK alone: a broker without TCP_NODELAY may sit
-            # on that for tens of milliseconds.
-            self._fill(1)
-            self._hold = asyncio.get_running_loop().call_later(FIRST_ALONE, self._release)
-        elif self._hold is None:
-            self._fill(self._window)
+        self._fill()
 
-    def _release(self) -> None:
-        if self._hold is not None:
-            self._hold.cancel()
-            self._hold = None
-        self._fill(self._window)
+    def _fill(self) -> None:
+        while self._running and self._backlog and len(self._in_flight) < self._window:
+            topic, payload, retain = self._backlog.popleft()
+            future = self._broker.start_publish(topic, payload, retain=retain)
+            self._in_flight.add(future)
+            future.add_done_callback(self._finished)
 
-    def _fill(self, limit: int) -> None:
-        # Tasks are started here, with no queue-draining task in between: one event-loop turn
-        # less for every message.
-        while self._running and self._backlog and len(self._in_flight) < limit:
-            task = asyncio.get_running_loop().create_task(self._publish(self._backlog.popleft()))
-            self._in_flight.add(task)
-
-    async def _publish(self, item: _Item) -> None:
-        topic, payload, retain = item
-        try:
-            await self._broker.publish(topic, payload, retain=retain)
-        except Exception:
-            _LOGGER.exception("publishing to %s failed", topic)
-        finally:
-            self._in_flight.discard(asyncio.current_task())
-            self._unfinished -= 1
-            if not self._unfinished:
-                self._idle.set()
-            self._release()
+    def _finished(self, future: asyncio.Future[bool]) -> None:
+        self._in_flight.discard(future)
+        if not future.cancelled() and (exc := future.exception()) is not None:
+            _LOGGER.error("publishing failed", exc_info=exc)
+        self._unfinished -= 1
+        if not self._unfinished:
+            self._idle.set()
+        self._fill()

@@ -7,6 +7,7 @@ attribute goes to the publisher as soon as it is rendered.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import UTC, datetime
@@ -50,6 +51,8 @@ class StatePublisher(Extension):
         self._system_leaves: dict[str, _Leaves] = {}
         self._event_topics: dict[str, str] = {}
         self._clock = _EventClock()
+        # Changes made while a panel syncs, published together on the next loop turn.
+        self._deferred: dict[tuple[str, ObjectType | None, int], PanelRuntime] = {}
 
     async def start(self) -> None:
         for runtime in self.gateway.panels.values():
@@ -138,7 +141,31 @@ class StatePublisher(Extension):
 
     def _on_change(self, runtime: PanelRuntime, change: StateChange) -> None:
         if not runtime.client.available:
-            return  # the full publish at sync completion covers the sync's own changes
+            # Still syncing: each status window's objects go out while the next window's request
+            # is with the panel, instead of all at once at the end. Rendered on the next loop
+            # turn, so that request is not held up by them; only the newest view counts.
+            # The publisher's cache makes the full publish at sync completion send only the rest.
+            self._defer(runtime, change)
+        else:
+            self._publish_change(runtime, change)
+
+    def _defer(self, runtime: PanelRuntime, change: StateChange) -> None:
+        if not self._deferred:
+            asyncio.get_running_loop().call_soon(self._publish_deferred)
+        self._deferred[(runtime.id, change.object_type, change.number)] = runtime
+
+    def _publish_deferred(self) -> None:
+        # The store's current view, not the one the change carried: a newer change may have
+        # been published at once in between (the panel went online meanwhile).
+        deferred, self._deferred = self._deferred, {}
+        for (_, kind, number), runtime in deferred.items():
+            state = runtime.client.state
+            if kind is None:
+                self._publish_system(runtime, state.system_view())
+            elif (view := state.view(kind, number)) is not None:
+                self._publish_object(runtime, kind, view)
+
+    def _publish_change(self, runtime: PanelRuntime, change: StateChange) -> None:
         if change.object_type is None:
             assert isinstance(change.new, SystemView)
             self._publish_system(runtime, change.new)

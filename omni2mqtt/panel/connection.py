@@ -48,7 +48,6 @@ HANDSHAKE_STEP_TIMEOUT = 5.0
 # One unanswered request can be a lost packet on a panel's 10 Mbit/s half-duplex link; two in a
 # row mean the session is dead (spec 9: "the session is suspect: reconnect").
 MAX_CONSECUTIVE_TIMEOUTS = 2
-READ_CHUNK = 4096
 
 
 class PanelConnection:
@@ -80,8 +79,8 @@ class PanelConnection:
         self.connect_timeout = connect_timeout
         self.request_timeout = request_timeout
         self.keepalive_interval = keepalive_interval
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._transport: asyncio.Transport | None = None
+        self._closed: asyncio.Future[None] | None = None  # done when the socket is closed
         self._request_lock = asyncio.Lock()
         self._pending: tuple[int, asyncio.Future[Message]] | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -106,9 +105,13 @@ class PanelConnection:
 
     async def connect(self) -> None:
         """Open TCP and complete the handshake; raises a :class:`PanelError` on failure."""
+        loop = asyncio.get_running_loop()
+        self._closed = loop.create_future()
         try:
             async with asyncio.timeout(self.connect_timeout):
-                self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+                self._transport, _ = await loop.create_connection(
+                    lambda: _PanelProtocol(self), self.host, self.port
+                )
         except TimeoutError:
             raise PanelTimeoutError(
                 f"no TCP connection to {self.host}:{self.port} within {self.connect_timeout} s"
@@ -117,7 +120,6 @@ class PanelConnection:
             raise PanelConnectionError(
                 f"cannot connect to {self.host}:{self.port}: {exc.strerror or exc}"
             ) from None
-        self._tasks.append(asyncio.create_task(self._read_loop(), name="omni2mqtt-panel-reader"))
         try:
             self._write(self._session.initiate())
             await self._handshake_step(NewSessionAcknowledged, "ControllerAckNewSession")
@@ -203,36 +205,40 @@ class PanelConnection:
     # -- I/O loops ----------------------------------------------------------------------------
 
     def _write(self, data: bytes) -> None:
-        if self._writer is None or self._writer.is_closing():
+        transport = self._transport
+        if transport is None or transport.is_closing():
             raise self._lost or PanelOfflineError()
-        self._writer.write(data)
+        transport.write(data)
         self._last_sent = asyncio.get_running_loop().time()
 
-    async def _read_loop(self) -> None:
-        assert self._reader is not None
+    def _received(self, data: bytes) -> None:
+        # Called by the protocol as bytes arrive: a push is decoded and applied in the same
+        # event-loop turn, not one later in a reader task (it is the start of the push path).
+        if self._lost is not None or self._closing:
+            return
         error: PanelError
         try:
-            while True:
-                data = await self._reader.read(READ_CHUNK)
-                if not data:
-                    error = PanelConnectionError("the panel closed the connection")
-                    break
-                for event in self._session.receive_data(data):
-                    self._dispatch(event)
-                if self._session.state is SessionState.CLOSED:
-                    error = PanelConnectionError("the panel ended the session")
-                    break
+            for event in self._session.receive_data(data):
+                self._dispatch(event)
+            if self._session.state is not SessionState.CLOSED:
+                return
+            error = PanelConnectionError("the panel ended the session")
         except WrongKeyError as exc:
             error = PanelAuthenticationError(str(exc))
         except SessionRefusedError as exc:
             error = PanelBusyError(str(exc))
         except ProtocolError as exc:
             error = PanelProtocolError(f"unusable data from the panel: {exc}")
-        except OSError as exc:
-            error = PanelConnectionError(f"connection to the panel failed: {exc}")
-        except asyncio.CancelledError:
-            return
         self._connection_lost(error)
+
+    def _socket_closed(self, exc: Exception | None) -> None:
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+        self._connection_lost(
+            PanelConnectionError(f"connection to the panel failed: {exc}")
+            if exc is not None
+            else PanelConnectionError("the panel closed the connection")
+        )
 
     def _dispatch(self, event: SessionEvent) -> None:
         if isinstance(event, MessageReceived):
@@ -271,8 +277,8 @@ class PanelConnection:
         if self._pending is not None and not self._pending[1].done():
             self._pending[1].set_exception(error)
         self._handshake_events.put_nowait(SessionTerminated())
-        if self._writer is not None:
-            self._writer.close()
+        if self._transport is not None:
+            self._transport.close()
         if self._secure and self._on_lost is not None:
             self._on_lost(error)
 
@@ -318,13 +324,26 @@ class PanelConnection:
             if task is not current:
                 with contextlib.suppress(BaseException):
                     await task
-        writer = self._writer
-        if writer is None:
+        transport = self._transport
+        if transport is None:
             return
-        if send_terminate and was_secure and not writer.is_closing():
-            with contextlib.suppress(OSError):
-                writer.write(self._session.close())
-                await asyncio.wait_for(writer.drain(), 2.0)
-        writer.close()
-        with contextlib.suppress(OSError, TimeoutError):
-            await asyncio.wait_for(writer.wait_closed(), 2.0)
+        if send_terminate and was_secure and not transport.is_closing():
+            # close() sends what is buffered before it closes the socket.
+            transport.write(self._session.close())
+        transport.close()
+        if self._closed is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._closed), 2.0)
+
+
+class _PanelProtocol(asyncio.Protocol):
+    """Hands the socket's bytes and its end to the connection, as they happen."""
+
+    def __init__(self, connection: PanelConnection) -> None:
+        self._connection = connection
+
+    def data_received(self, data: bytes) -> None:
+        self._connection._received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._connection._socket_closed(exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from .errors import BadLengthError, EncodeError
 
@@ -68,23 +68,28 @@ def _whiten_blocks(buf: bytearray, seq: int) -> None:
 class PacketCipher:
     """AES-128-ECB under one session key, with every block whitened by the packet's seq.
 
-    Builds the ``cryptography`` cipher once, so the hot path does not rebuild it per packet.
+    Builds the ``cryptography`` contexts once, so the hot path does not rebuild them per packet:
+    ECB has no chaining, so one context's ``update`` over whole blocks is the same as a fresh
+    context per packet (creating one costs more than decrypting a packet).
     ``repr`` hides the key: objects holding secrets may end up in logs or tracebacks.
     """
 
     key: bytes = field(repr=False)
-    _cipher: Cipher[modes.ECB] = field(init=False, repr=False, compare=False)
+    _encryptor: CipherContext = field(init=False, repr=False, compare=False)
+    _decryptor: CipherContext = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.key) != KEY_SIZE:
             raise EncodeError(f"session key must be {KEY_SIZE} bytes, got {len(self.key)}")
-        object.__setattr__(self, "_cipher", Cipher(algorithms.AES(self.key), modes.ECB()))
+        cipher = Cipher(algorithms.AES(self.key), modes.ECB())
+        object.__setattr__(self, "_encryptor", cipher.encryptor())
+        object.__setattr__(self, "_decryptor", cipher.decryptor())
 
     def encrypt(self, plain: bytes, seq: int) -> bytes:
         buf = bytearray(pad(plain))
         _whiten_blocks(buf, seq)
-        encryptor = self._cipher.encryptor()
-        return encryptor.update(bytes(buf)) + encryptor.finalize()
+        # Whole blocks only (padded above), so the context never holds a partial block back.
+        return self._encryptor.update(bytes(buf))
 
     def decrypt(self, cipher_text: bytes, seq: int) -> bytes:
         """Decrypt and un-whiten; padding is kept (the inner length byte delimits the message)."""
@@ -92,7 +97,6 @@ class PacketCipher:
             raise BadLengthError(
                 f"ciphertext length {len(cipher_text)} is not a multiple of {BLOCK_SIZE}"
             )
-        decryptor = self._cipher.decryptor()
-        buf = bytearray(decryptor.update(cipher_text) + decryptor.finalize())
+        buf = bytearray(self._decryptor.update(cipher_text))
         _whiten_blocks(buf, seq)
         return bytes(buf)
