@@ -63,13 +63,6 @@ _NUMERIC_OPTIONS: tuple[tuple[str, Any, float, str, str], ...] = (
         "S",
         "end a session that sent nothing for S seconds",
     ),
-    (
-        "--max-status-records",
-        positive(int, 1),
-        50,
-        "N",
-        "no reply to (Extended)Status requests for more than N records",
-    ),
 )
 
 
@@ -102,6 +95,13 @@ def add_emulator_parser(subparsers: Any) -> argparse.ArgumentParser:
         parser.add_argument(
             flag, type=parse, default=default, metavar=metavar, help=f"{text} (%(default)s)"
         )
+    parser.add_argument(
+        "--max-status-records",
+        type=positive(int, 1),
+        metavar="N",
+        help="fault: no reply to (Extended)Status requests for more than N records (default: "
+        "like a real panel, no reply only when the reply would not fit one packet)",
+    )
     parser.add_argument(
         "--control-host",
         default=DEFAULT_CONTROL_HOST,

@@ -32,7 +32,7 @@ from ..protocol.zones import ZoneCondition
 from .command_sim import CommandSim
 from .journal import EventLog, Journal, PanelClock
 from .model import PanelModel
-from .requests import DEFAULT_MAX_STATUS_RECORDS, RequestHandler
+from .requests import RequestHandler
 from .scenario import Scenario
 from .security_sim import SecuritySim
 
@@ -58,7 +58,7 @@ class EmulatedPanel:
         self,
         scenario: Scenario,
         *,
-        max_status_records: int = DEFAULT_MAX_STATUS_RECORDS,
+        max_status_records: int | None = None,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.scenario = scenario
@@ -88,11 +88,12 @@ class EmulatedPanel:
     # --- read access for tests -----------------------------------------------------------------
 
     @property
-    def max_status_records(self) -> int:
+    def max_status_records(self) -> int | None:
+        """None: every reply that fits one packet is sent, like a real panel."""
         return self.requests.max_status_records
 
     @max_status_records.setter
-    def max_status_records(self, value: int) -> None:
+    def max_status_records(self, value: int | None) -> None:
         self.requests.max_status_records = value
 
     @property

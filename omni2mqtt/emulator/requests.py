@@ -6,8 +6,10 @@ invalid objects get Nak; exhausted walks get EOD.
 
 Status and ExtendedStatus (spec 9, 14): every object number 1..capacity has a record (a real
 panel reports unconfigured objects too), so a range within capacity is never empty; ``first > last``
-is the empty range (EOD); ``first`` 0 or ``last`` beyond capacity is Nak'd; more records than
-``max_status_records`` or than one reply can carry (``max_records``) get no reply at all.
+is the empty range (EOD); ``first`` 0 or ``last`` beyond capacity is Nak'd; a reply that would
+not fit one packet (MessageLength L > 236, with the record length it would really carry) is not
+sent at all, and neither is one of more records than the optional ``max_status_records``
+(a fault knob for panels with a smaller limit).
 Firmware below 3.0 Naks ExtendedStatus (pitfall 9).
 """
 
@@ -71,7 +73,6 @@ from .walks import (
     upload_program_reply,
 )
 
-DEFAULT_MAX_STATUS_RECORDS = 50
 # Fixed sun times: the emulator has no location (SystemStatus reports calculated times).
 SUNRISE, SUNSET = time(6, 30), time(18, 30)
 # Raw battery reading (scale unverified, spec 12); lower while the battery-low trouble is on.
@@ -88,7 +89,7 @@ class RequestHandler:
         clock: PanelClock,
         *,
         set_notifications: Callable[[bool], None],
-        max_status_records: int = DEFAULT_MAX_STATUS_RECORDS,
+        max_status_records: int | None = None,
     ) -> None:
         self.model, self.log = security.model, security.log
         self.security, self.commands, self.clock = security, commands, clock
@@ -178,7 +179,9 @@ class RequestHandler:
         if request.first > request.last:
             return EndOfData()
         count = request.last - request.first + 1
-        if count > min(self.max_status_records, max_records(kind, extended)):
+        limit = self.max_status_records
+        # Checked with the shortest record first, so a huge range is refused before it is built.
+        if count > max_records(kind, extended) or (limit is not None and count > limit):
             return None  # a real panel does not answer a request whose reply would not fit
         records = tuple(
             record
@@ -186,7 +189,9 @@ class RequestHandler:
             if (record := self.model.record(kind, number)) is not None
         )
         if extended:
-            return ExtendedStatus.of(kind, records)
+            reply = ExtendedStatus.of(kind, records)
+            fits = len(records) <= max_records(kind, True, reply.record_length)
+            return reply if fits else None
         # The basic record is a prefix of the extended one (thermostats: 9 of 14 bytes); the
         # reply holds what the wire carries, so it equals its own decoded form.
         spec = RECORD_SPECS[kind]

@@ -209,6 +209,9 @@ def _panel_details(runtime: PanelRuntime) -> Data:
         else {
             "requests": sync.requests,
             "names_from_cache": sync.names_from_cache,
+            "capacities_from_cache": sync.capacities_from_cache,
+            "names_verified": sync.names_verified,
+            "verification_requests": sync.verification_requests,
             "notifications": sync.notifications,
         }
     )

@@ -173,7 +173,8 @@ class PanelClient:
             await asyncio.shield(self._task)
 
     def request_resync(self) -> None:
-        """Re-walk names and re-read every status on the current session."""
+        """Re-read capacities, names (ignoring and rewriting the cache) and every status on the
+        current session."""
         self._resync_requested = True
         self._wakeup.set()
 
@@ -216,7 +217,7 @@ class PanelClient:
                 self.sync_result.info.model_name,
                 self.sync_result.info.firmware,
                 self.sync_result.requests,
-                "from cache" if self.sync_result.names_from_cache else "walked",
+                "from cache, checked next" if self.sync_result.names_from_cache else "walked",
             )
             self._set_available(True)
             await self._serve(connection, syncer)
@@ -244,6 +245,7 @@ class PanelClient:
         )
         wakeup = asyncio.create_task(self._wakeup.wait())
         try:
+            await self._verify_names(syncer)
             while True:
                 done, _ = await asyncio.wait(
                     {lost, wakeup},
@@ -270,6 +272,24 @@ class PanelClient:
             for task in (lost, wakeup, clock_task):
                 if task is not None:
                     task.cancel()
+
+    async def _verify_names(self, syncer: PanelSynchronizer) -> None:
+        # First thing once online: a warm start went online with cached names, so check them
+        # now. Commands and pushes are served meanwhile (requests interleave, lock-step); a
+        # session lost here reconnects as usual, and the next session checks again.
+        result = self.sync_result
+        if result is None or not syncer.names_unverified:
+            return
+        start = syncer.requests
+        result.names_verified = await syncer.verify_names()
+        result.verification_requests = syncer.requests - start
+        result.absent = set(syncer.absent)
+        _LOGGER.info(
+            "panel %s: cached names %s (%d requests)",
+            self.options.panel_id,
+            "still match" if result.names_verified else "changed; walked and applied again",
+            result.verification_requests,
+        )
 
     async def _refresh_areas(self, syncer: PanelSynchronizer) -> None:
         # After a mode-change or alarm word the spec says to re-read the area rather than

@@ -1,15 +1,21 @@
-"""Full synchronisation of one session: identity, capacities, names, notifications, status.
+"""Synchronisation of one session: identity, capacities, names, notifications, status.
 
 Runs on every (re)connect. Order follows the spec (§18): EnableNotifications goes out before
 the first status poll, so no change can slip between a poll reply and the start of pushes;
 replies and pushes are applied in arrival order, so the newest value always wins.
+
+A warm start (a cache for this panel identity) takes capacities and names from the cache and
+checks the names once the panel is online (:meth:`PanelSynchronizer.verify_names`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..protocol.messages.base import Message
 from ..protocol.messages.generic import EndOfData, Nak
@@ -41,11 +47,12 @@ from ..protocol.objects import ObjectType
 from ..protocol.temperature import TemperatureUnit
 from .connection import PanelConnection
 from .errors import PanelNakError, PanelTimeoutError
-from .names_cache import NamesCache, PanelIdentity
+from .names_cache import CachedPanel, NamesCache, PanelIdentity, configuration
 from .state import ObjectInfo, PanelInfo, PanelState
-from .windows import build_windows, window_size
+from .windows import StatusWindows, next_window, silent_window_timeout
 
 _LOGGER = logging.getLogger(__name__)
+M = TypeVar("M", bound=Message)
 
 # Object kinds whose names come from a Properties walk, in the order users care about.
 WALK_KINDS: tuple[ObjectType, ...] = (
@@ -62,6 +69,7 @@ WALK_KINDS: tuple[ObjectType, ...] = (
     ObjectType.USER_SETTING,
     ObjectType.ACCESS_READER,
 )
+CAPACITY_KINDS: tuple[ObjectType, ...] = (*WALK_KINDS, ObjectType.ACCESS_LOCK)
 # Kinds with live status, and the kind whose discovered numbers they are polled for. Access
 # locks have status only (spec 11): they are the doors of the named access readers.
 STATUS_KINDS: dict[ObjectType, ObjectType] = {
@@ -77,14 +85,21 @@ STATUS_KINDS: dict[ObjectType, ObjectType] = {
 }
 EXTENDED_STATUS_MIN_FIRMWARE = 3
 
+Names = dict[int, list[Properties]]
+
 
 @dataclass
 class SyncResult:
     info: PanelInfo
     notifications: bool
     names_from_cache: bool
+    capacities_from_cache: bool = False
     absent: set[tuple[ObjectType, int]] = field(default_factory=set)
-    requests: int = 0
+    requests: int = 0  # sent until the panel was online
+    # The check of cached names once online: None until it ran (or when the names were walked),
+    # then whether the cache still matched; and the requests it took, walks and polls included.
+    names_verified: bool | None = None
+    verification_requests: int = 0
 
 
 class PanelSynchronizer:
@@ -105,14 +120,23 @@ class PanelSynchronizer:
         self.extended = True
         self.known = False
         self.absent: set[tuple[ObjectType, int]] = set()
-        self._window: dict[ObjectType, int] = {}
+        self.requests = 0  # sent by this synchronizer; commands share the connection
+        self.slowest_reply = 0.0  # seconds
+        self.capacities_from_cache = False
+        self.windows = StatusWindows(self.extended)
+        self._identity: PanelIdentity | None = None
+        self._cached: CachedPanel | None = None
+        self._capacities: dict[ObjectType, int] = {}
+        self._names: Names = {}  # the names in the state, as the cache stores them
+        # The names came from the cache and verify_names has not checked them yet.
+        self.names_unverified = False
 
     async def run(self, *, walk_names: bool = False) -> SyncResult:
-        """Sync everything; ``walk_names`` ignores the name cache (and rewrites it)."""
-        start_requests = self.connection.requests_sent
-        info = await self.read_info()
+        """Sync everything; ``walk_names`` ignores the cache (and rewrites it)."""
+        start_requests = self.requests
+        info = await self.read_info(use_cache=not walk_names)
         self.state.set_info(info)
-        from_cache = await self.load_names(info, use_cache=not walk_names)
+        from_cache = await self.load_names(info)
         notifications = await self.enable_notifications()
         # Troubles too are read after EnableNotifications: one raised in between is pushed.
         await self.poll_troubles()
@@ -121,58 +145,95 @@ class PanelSynchronizer:
             info=info,
             notifications=notifications,
             names_from_cache=from_cache,
+            capacities_from_cache=self.capacities_from_cache,
             absent=set(self.absent),
-            requests=self.connection.requests_sent - start_requests,
+            requests=self.requests - start_requests,
         )
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[None]:
+        self.requests += 1
+        started = time.monotonic()
+        yield  # a request that failed tells nothing about how fast the panel answers
+        self.slowest_reply = max(self.slowest_reply, time.monotonic() - started)
+
+    async def _request(
+        self, message: Message, *, timeout: float | None = None, may_be_silent: bool = False
+    ) -> Message:
+        with self._counted():
+            return await self.connection.request(
+                message, timeout=timeout, may_be_silent=may_be_silent
+            )
+
+    async def _request_as(self, message: Message, reply_type: type[M]) -> M:
+        with self._counted():
+            return await self.connection.request_as(message, reply_type)
 
     # -- identity --------------------------------------------------------------------------
 
-    async def read_info(self) -> PanelInfo:
-        system = await self.connection.request_as(RequestSystemInformation(), SystemInformation)
+    async def read_info(self, *, use_cache: bool = True) -> PanelInfo:
+        """System information and formats; capacities from the cache when it has them."""
+        system = await self._request_as(RequestSystemInformation(), SystemInformation)
         self.extended = system.firmware_major >= EXTENDED_STATUS_MIN_FIRMWARE
         unit = TemperatureUnit.FAHRENHEIT
         try:
-            formats = await self.connection.request_as(RequestSystemFormats(), SystemFormats)
+            # Read on every start, cache or not: users change the formats, not the capacities.
+            formats = await self._request_as(RequestSystemFormats(), SystemFormats)
             unit = formats.temperature_unit or unit
         except PanelNakError:
             _LOGGER.info("panel does not report its formats; assuming Fahrenheit")
-        capacities: dict[ObjectType, int] = {}
         previous = self.state.info
         # The same panel as in an earlier session: what it answered then, it supports now.
         self.known = previous is not None and (previous.model, previous.firmware) == (
             system.model,
             system.firmware,
         )
-        before = previous.capacities if self.known and previous is not None else {}
-        for kind in (*WALK_KINDS, ObjectType.ACCESS_LOCK):
-            reply = await self.connection.request(RequestCapacities(kind))
+        self._identity = PanelIdentity(self.panel_id, system.model, system.firmware)
+        cached = self.cache.load(self._identity) if self.cache is not None and use_cache else None
+        self._cached = cached
+        capacities = dict(cached.capacities) if cached is not None else {}
+        self.capacities_from_cache = all(kind in capacities for kind in CAPACITY_KINDS)
+        if not self.capacities_from_cache:
+            before = previous.capacities if self.known and previous is not None else {}
+            capacities = await self._read_capacities(before)
+        # A cache written for this identity holds what the panel answered before, just like an
+        # earlier session: a Nak for it now is a transient refusal (see _refused_again).
+        self.known = self.known or cached is not None
+        self._capacities = capacities
+        self.windows = StatusWindows(self.extended, cached.windows if cached is not None else None)
+        return PanelInfo.from_system_information(system, unit, capacities)
+
+    async def _read_capacities(self, before: Mapping[ObjectType, int]) -> dict[ObjectType, int]:
+        capacities: dict[ObjectType, int] = {}
+        for kind in CAPACITY_KINDS:
+            reply = await self._request(RequestCapacities(kind))
             if not isinstance(reply, Capacities) and before.get(kind, 0) > 0:
                 raise _refused_again(f"the {kind.slug} capacity")
             capacities[kind] = reply.capacity if isinstance(reply, Capacities) else 0
-        return PanelInfo.from_system_information(system, unit, capacities)
+        return capacities
 
     # -- names -----------------------------------------------------------------------------
 
-    async def load_names(self, info: PanelInfo, *, use_cache: bool = True) -> bool:
-        identity = PanelIdentity(self.panel_id, info.model, info.firmware)
-        cached = self.cache.load(identity) if self.cache is not None and use_cache else None
-        if cached is not None and await self._cache_still_valid(cached, info):
-            self._apply_names(cached)
-            return True
-        walked: dict[int, list[Properties]] = {
-            kind: await self.walk(kind) for kind in WALK_KINDS if info.capacities.get(kind, 0) > 0
-        }
-        self._apply_names(walked)
-        if self.cache is not None:
-            self.cache.save(identity, walked)
-        return False
+    async def load_names(self, info: PanelInfo) -> bool:
+        """Names from the cache :meth:`read_info` found (unverified), else walked and cached."""
+        cached = self._cached
+        self.names_unverified = cached is not None
+        if cached is not None:
+            self._names = cached.objects
+        else:
+            kinds = [kind for kind in WALK_KINDS if info.capacities.get(kind, 0) > 0]
+            self._names = {kind: await self.walk(kind) for kind in kinds}
+        self._apply_names(self._names, WALK_KINDS)
+        if cached is None:
+            self._save()
+        return cached is not None
 
     async def walk(self, kind: ObjectType) -> list[Properties]:
         """Every named object of one kind: Properties 'next named' from 0 until EOD."""
         found: list[Properties] = []
         index = 0
         while True:
-            reply = await self.connection.request(
+            reply = await self._request(
                 RequestProperties(kind, index, Direction.NEXT, NameFilter.NAMED)
             )
             if not isinstance(reply, Properties) or reply.body.number <= index:
@@ -184,35 +245,55 @@ class PanelSynchronizer:
             found.append(reply)
             index = reply.body.number
 
-    async def _cache_still_valid(
-        self, cached: dict[int, list[Properties]], info: PanelInfo
-    ) -> bool:
-        """The cheap check: each kind's first and last named object still match the cache.
+    async def verify_names(self) -> bool | None:
+        """Check cached names against the panel; None when there is nothing to check.
 
-        Two requests per kind catch added or removed objects at either end and renames there;
-        a rename in the middle is picked up by a resync (bridge request) or the periodic
-        name refresh.
+        The cheap check: each kind's first and last named object (number, name and
+        configuration) still match the cache. Two requests per kind catch added or removed
+        objects at either end and renames there; a rename in the middle is picked up by a
+        resync (bridge request). A kind that differs is walked again, applied (the MQTT side
+        follows the change events), saved, and its new objects get their status.
         """
-        for kind in WALK_KINDS:
-            if info.capacities.get(kind, 0) <= 0:
-                continue
-            entries = cached.get(kind, [])
-            first = await self._probe(kind, 0, Direction.NEXT)
-            last = await self._probe(kind, info.capacities[kind] + 1, Direction.PREVIOUS)
-            expected = (entries[0], entries[-1]) if entries else (None, None)
-            if (first, last) != expected:
-                _LOGGER.info("named %ss changed since the cache was written", kind.slug)
-                return False
-        return True
-
-    async def _probe(self, kind: ObjectType, index: int, direction: Direction) -> Properties | None:
-        reply = await self.connection.request(
-            RequestProperties(kind, index, direction, NameFilter.NAMED)
+        if not self.names_unverified:
+            return None
+        changed = [
+            kind
+            for kind in WALK_KINDS
+            if self._capacities.get(kind, 0) > 0 and not await self._ends_match(kind)
+        ]
+        self.names_unverified = False
+        if not changed:
+            return True
+        _LOGGER.info(
+            "named %s changed since the cache was written; walking them again",
+            ", ".join(f"{kind.slug}s" for kind in changed),
         )
-        return reply if isinstance(reply, Properties) else None
+        names = dict(self._names)
+        for kind in changed:
+            names[kind] = await self.walk(kind)
+        known_before = {kind: _numbers(self._names.get(kind, ())) for kind in changed}
+        self._names = names
+        self._apply_names(names, changed)
+        self._save()
+        for kind, source in STATUS_KINDS.items():
+            if source in known_before:
+                new = _numbers(names[source]) - known_before[source]
+                await self.poll_numbers(kind, [n for n in self.status_numbers(kind) if n in new])
+        return False
 
-    def _apply_names(self, objects: dict[int, list[Properties]]) -> None:
-        for kind in WALK_KINDS:
+    async def _ends_match(self, kind: ObjectType) -> bool:
+        ends = self._names.get(kind) or []
+        expected = [configuration(ends[0]), configuration(ends[-1])] if ends else [None, None]
+        first = await self._probe(kind, 0, Direction.NEXT)
+        last = await self._probe(kind, self._capacities[kind] + 1, Direction.PREVIOUS)
+        return [first, last] == expected
+
+    async def _probe(self, kind: ObjectType, index: int, direction: Direction) -> object:
+        reply = await self._request(RequestProperties(kind, index, direction, NameFilter.NAMED))
+        return configuration(reply) if isinstance(reply, Properties) else None
+
+    def _apply_names(self, objects: Names, kinds: Iterable[ObjectType]) -> None:
+        for kind in kinds:
             infos = [
                 ObjectInfo(
                     object_type=kind,
@@ -224,10 +305,16 @@ class PanelSynchronizer:
             ]
             self.state.set_objects(kind, infos)
 
+    def _save(self) -> None:
+        if self.cache is not None and self._identity is not None:
+            entry = CachedPanel(self._names, self._capacities, self.windows.learned)
+            self.cache.save(self._identity, entry)
+        self.windows.changed = False
+
     # -- notifications and status ------------------------------------------------------------
 
     async def enable_notifications(self) -> bool:
-        reply = await self.connection.request(EnableNotifications(True))
+        reply = await self._request(EnableNotifications(True))
         if isinstance(reply, Nak):
             _LOGGER.warning("the panel refused EnableNotifications; falling back to polling")
             return False
@@ -236,7 +323,7 @@ class PanelSynchronizer:
     async def poll_troubles(self) -> None:
         # Freeze and fuse troubles have no event word, and a panel that refused notifications
         # pushes none: the periodic poll reads the troubles too.
-        troubles = await self.connection.request_as(RequestSystemTroubles(), SystemTroubles)
+        troubles = await self._request_as(RequestSystemTroubles(), SystemTroubles)
         self.state.apply_message(troubles)
 
     def status_numbers(self, kind: ObjectType) -> list[int]:
@@ -246,10 +333,21 @@ class PanelSynchronizer:
 
     async def poll_status(self, kinds: Iterable[ObjectType] | None = None) -> None:
         for kind in kinds or STATUS_KINDS:
-            numbers = self.status_numbers(kind)
-            size = self._window.setdefault(kind, window_size(kind, self.extended))
-            for first, last in build_windows(numbers, size):
-                await self.poll_range(kind, [n for n in numbers if first <= n <= last])
+            await self.poll_numbers(kind, self.status_numbers(kind))
+        if self.windows.changed:
+            self._save()  # so the next start does not wait for the same silence
+
+    async def poll_numbers(
+        self, kind: ObjectType, numbers: Sequence[int], limit: int | None = None
+    ) -> None:
+        """Poll objects in windows of the kind's current size (and at most ``limit``); the size
+        is re-read for every window, as replies and silences refine it."""
+        rest = sorted(set(numbers))
+        while rest:
+            size = self.windows.size(kind)
+            count = next_window(rest, size if limit is None else min(size, limit))
+            await self.poll_range(kind, rest[:count])
+            rest = rest[count:]
 
     async def poll_range(self, kind: ObjectType, numbers: Sequence[int]) -> None:
         """Poll a window; on Nak, EOD or silence shrink it down to single objects (§9)."""
@@ -260,12 +358,16 @@ class PanelSynchronizer:
             if self.extended
             else RequestStatus(kind, first, last)
         )
+        window_timeout = silent_window_timeout(self.connection.request_timeout, self.slowest_reply)
+        timeout = None if single else window_timeout
         try:
-            reply = await self.connection.request(request, may_be_silent=not single)
+            reply = await self._request(request, timeout=timeout, may_be_silent=not single)
         except PanelTimeoutError:
             if single:
                 raise  # a single object unanswered: the session is suspect, reconnect
             reply = None
+        if isinstance(reply, ExtendedStatus):
+            self.windows.saw_record_length(kind, reply.record_length)
         if isinstance(reply, ExtendedStatus | Status):
             self.state.apply_message(reply)
             return
@@ -275,8 +377,7 @@ class PanelSynchronizer:
                     raise _refused_again(f"the status of {kind.slug} {first}")
                 self.absent.add((kind, first))
             return
-        smaller = max(1, len(numbers) // 2)
-        self._window[kind] = min(self._window.get(kind, smaller), smaller)
+        smaller = self.windows.after_failure(kind, last - first + 1, silent=reply is None)
         _LOGGER.info(
             "%s status window %d-%d got %s; retrying in windows of %d",
             kind.slug,
@@ -285,8 +386,11 @@ class PanelSynchronizer:
             "no reply" if reply is None else type(reply).__name__,
             smaller,
         )
-        for part_first, part_last in build_windows(numbers, smaller):
-            await self.poll_range(kind, [n for n in numbers if part_first <= n <= part_last])
+        await self.poll_numbers(kind, numbers, smaller)
+
+
+def _numbers(entries: Iterable[Properties]) -> set[int]:
+    return {p.body.number for p in entries}
 
 
 def _refused_again(what: str) -> PanelNakError:

@@ -209,7 +209,7 @@ async def start_emulator() -> AsyncIterator[Callable[..., Any]]:
         scenario: str = "demo",
         *,
         panel: Any = None,
-        max_status_records: int = 50,
+        max_status_records: int | None = None,
         **kwargs: Any,
     ) -> EmulatorServer[Any]:
         if panel is None:

@@ -157,3 +157,5 @@ def test_help_lists_the_subcommand_with_examples(capsys: pytest.CaptureFixture[s
         main(["emulator", "--help"])
     out = capsys.readouterr().out
     assert "examples:" in out and "--latency-ms" in out
+    # The silence threshold is a fault knob now; by default only what cannot fit goes unanswered.
+    assert "--max-status-records" in out and "would not fit one packet" in " ".join(out.split())

@@ -182,10 +182,13 @@ def test_analog_readings_push_zone_and_auxiliary(panel: EmulatedPanel) -> None:
 
 
 def test_status_windows_and_silence(panel: EmulatedPanel) -> None:
-    reply = ask(panel, RequestExtendedStatus(T.ZONE, 1, 50))
-    assert isinstance(reply, ExtendedStatus) and len(reply.records) == 50
-    assert ask(panel, RequestExtendedStatus(T.ZONE, 1, 51)) is None  # like a real panel
-    assert ask(panel, RequestStatus(T.ZONE, 100, 150)) is None
+    # Silent exactly when the reply would not fit one packet (L <= 236), like a real panel.
+    reply = ask(panel, RequestExtendedStatus(T.ZONE, 1, 58))
+    assert isinstance(reply, ExtendedStatus) and len(reply.records) == 58
+    assert ask(panel, RequestExtendedStatus(T.ZONE, 1, 59)) is None
+    assert ask(panel, RequestStatus(T.ZONE, 100, 158)) is None
+    assert isinstance(ask(panel, RequestStatus(T.MESSAGE, 1, 78)), Status)
+    assert ask(panel, RequestExtendedStatus(T.MESSAGE, 1, 78)) is None
     # Thermostats: 16 extended records fit one reply, 17 do not.
     assert isinstance(ask(panel, RequestExtendedStatus(T.THERMOSTAT, 1, 16)), ExtendedStatus)
     assert ask(panel, RequestExtendedStatus(T.THERMOSTAT, 1, 17)) is None

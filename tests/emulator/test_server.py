@@ -113,16 +113,17 @@ async def test_replies_echo_the_client_sequence_numbers(
 async def test_status_beyond_the_window_gets_no_reply(
     start_emulator: Any, open_client: Any
 ) -> None:
+    # By default the limit is what fits one reply: 58 zone records (L = 3 + 58 x 4 = 235).
     server = await start_emulator()
     client = await _connected(open_client, server)
-    too_many = client.send(RequestExtendedStatus(ObjectType.ZONE, 1, 51))
+    too_many = client.send(RequestExtendedStatus(ObjectType.ZONE, 1, 59))
     assert await client.silent(too_many, wait=1.0)
-    reply = await client.request(RequestExtendedStatus(ObjectType.ZONE, 1, 50))
+    reply = await client.request(RequestExtendedStatus(ObjectType.ZONE, 1, 58))
     assert isinstance(reply, ExtendedStatus)
-    assert [r.number for r in reply.records] == list(range(1, 51))
-    assert await client.silent(client.send(RequestBasicStatus(ObjectType.ZONE, 1, 51)), wait=1.0)
-    basic = await client.request(RequestBasicStatus(ObjectType.ZONE, 1, 50))
-    assert isinstance(basic, Status) and len(basic.records) == 50
+    assert [r.number for r in reply.records] == list(range(1, 59))
+    assert await client.silent(client.send(RequestBasicStatus(ObjectType.ZONE, 1, 59)), wait=1.0)
+    basic = await client.request(RequestBasicStatus(ObjectType.ZONE, 1, 58))
+    assert isinstance(basic, Status) and len(basic.records) == 58
 
 
 async def test_replies_never_exceed_15_blocks(start_emulator: Any, open_client: Any) -> None:

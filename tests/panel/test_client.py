@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from omni2mqtt.emulator.faults import RequestFault
 from omni2mqtt.emulator.panel import EmulatedPanel
-from omni2mqtt.emulator.scenario import Scenario, load_scenario
+from omni2mqtt.emulator.scenario import load_scenario
 from omni2mqtt.emulator.server import EmulatorServer
-from omni2mqtt.panel.client import PanelClient, PanelClientOptions
+from omni2mqtt.panel.client import PanelClient
 from omni2mqtt.panel.errors import (
     PanelAuthenticationError,
     PanelBusyError,
@@ -20,7 +20,6 @@ from omni2mqtt.panel.errors import (
 )
 from omni2mqtt.panel.reconnect import ReconnectPolicy
 from omni2mqtt.panel.state import StateChange
-from omni2mqtt.panel.sync import WALK_KINDS
 from omni2mqtt.panel.views import AreaView, ZoneView
 from omni2mqtt.protocol.messages.base import Message
 from omni2mqtt.protocol.messages.control import ExecuteSecurityCommand
@@ -28,28 +27,8 @@ from omni2mqtt.protocol.messages.generic import Nak
 from omni2mqtt.protocol.messages.notifications import EnableNotifications
 from omni2mqtt.protocol.objects import ObjectType
 
+from .client_helpers import options, wait_until
 from .conftest import CONTROLLER_KEY
-
-FAST_RETRY = ReconnectPolicy(min_delay=0.05, max_delay=0.2, busy_delay=0.3)
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-
-def options(server: EmulatorServer[EmulatedPanel], **overrides: object) -> PanelClientOptions:
-    values: dict[str, object] = {
-        "host": "127.0.0.1",
-        "port": server.port,
-        "controller_key": CONTROLLER_KEY,
-        "panel_id": "house",
-        "request_timeout": 1.0,
-        "reconnect": FAST_RETRY,
-    }
-    values.update(overrides)
-    return PanelClientOptions(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -158,48 +137,6 @@ async def test_nakd_notifications_fall_back_to_polling() -> None:
             await wait_until(lambda: zone(client, 5).open)
         finally:
             await client.stop()
-
-
-async def test_warm_start_uses_the_name_cache_and_notices_changes(tmp_path: Path) -> None:
-    scenario = load_scenario("demo")
-    counts: list[tuple[bool, int]] = []
-    for current in (scenario, scenario, scenario.model_copy(update={"zones": scenario.zones[:-1]})):
-        async with EmulatorServer(EmulatedPanel(current), CONTROLLER_KEY, port=0) as server:
-            client = PanelClient(options(server, cache_dir=tmp_path))
-            await client.start()
-            try:
-                await client.wait_available(10)
-                assert client.sync_result is not None
-                counts.append((client.sync_result.names_from_cache, client.sync_result.requests))
-                named = [i.number for i in client.state.objects(ObjectType.ZONE)]
-                assert named == [z.number for z in current.zones]
-            finally:
-                await client.stop()
-    (cold, cold_requests), (warm, warm_requests), (changed, _) = counts
-    assert (cold, warm, changed) == (False, True, False)
-    # A warm start swaps the walk (one request per named object plus an EOD per kind) for
-    # the cheap check (first and last named object per kind).
-    walked = sum(len(specs) for specs in _named_groups(scenario))
-    assert warm_requests == cold_requests - walked + len(WALK_KINDS)
-    assert (tmp_path / "house.names.json").exists()
-
-
-def _named_groups(scenario: Scenario) -> list[Sequence[object]]:
-    return [
-        scenario.areas,
-        scenario.zones,
-        scenario.units,
-        scenario.buttons,
-        scenario.codes,
-        scenario.thermostats,
-        scenario.messages,
-        # Analog zones have an auxiliary object of the same name and number.
-        [z for z in scenario.zones if z.type.info.analog],
-        scenario.audio_sources,
-        scenario.audio_zones,
-        scenario.user_settings,
-        scenario.locks,
-    ]
 
 
 async def test_reconnects_and_resyncs_after_a_drop(

@@ -18,7 +18,7 @@ class ScheduledFaults(FaultState):
     """A :class:`FaultState` that can arm a request fault ``after`` so many more requests.
 
     Armed right after a session was dropped, the fault lands inside the next session's sync
-    (a demo panel sync is some fifty requests). ``during_sync`` tells, when a fault is
+    (a warm demo panel sync is 14 requests). ``during_sync`` tells, when a fault is
     taken, whether the client was still syncing; the split is counted in ``taken``.
     """
 

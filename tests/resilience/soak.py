@@ -152,8 +152,9 @@ class Soak:
     async def _mid_sync(self, fault: RequestFault, count: int = 1) -> None:
         async def trigger() -> None:
             assert self.stack.emulator.drop_connection()
-            # The next session's sync is some fifty requests with warm names: land inside it.
-            self.stack.faults.arm_after(self.rng.randint(1, 40), fault, count)
+            # The next session's sync is 14 requests with warm names (cached capacities,
+            # names checked after going online): land inside it.
+            self.stack.faults.arm_after(self.rng.randint(1, 14), fault, count)
 
         await self.outage(trigger)
 

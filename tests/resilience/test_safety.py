@@ -217,7 +217,7 @@ async def test_signals_end_the_session_and_publish_offline(
     gateway = GatewayProcess(config, tmp_path / "run.log")
     terminated = emulator.sessions_terminated_by_client
     if moment == "syncing":
-        emulator.faults.set_latency(0.2)  # a sync of some fifty requests takes seconds
+        emulator.faults.set_latency(0.2)  # a sync of 14+ requests takes seconds
     await gateway.start()
     try:
         await mirror.wait_payload(BRIDGE_STATE, ONLINE)
