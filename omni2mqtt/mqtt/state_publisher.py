@@ -93,16 +93,18 @@ class StatePublisher(Extension):
     def publish_panel(self, runtime: PanelRuntime) -> None:
         """Everything retained about one panel: info, system, every object's attributes."""
         state = runtime.client.state
-        info = state.info
-        if info is not None:
-            self.gateway.publisher.retained(
-                self.gateway.topics.info(runtime.id),
-                json.dumps(panel_info(runtime), sort_keys=True),
-            )
+        self._publish_info(runtime)
         self._publish_system(runtime, state.system_view())
         for kind in OBJECT_ATTRIBUTES:
             for view in state.views(kind):
                 self._publish_object(runtime, kind, view)
+
+    def _publish_info(self, runtime: PanelRuntime) -> None:
+        if runtime.client.state.info is not None:
+            self.gateway.publisher.retained(
+                self.gateway.topics.info(runtime.id),
+                json.dumps(panel_info(runtime), sort_keys=True),
+            )
 
     def _publish_object(self, runtime: PanelRuntime, kind: ObjectType, view: View) -> None:
         # publishes() without asking the filters again: their answer is in the leaves.
@@ -148,6 +150,12 @@ class StatePublisher(Extension):
             self._defer(runtime, change)
         else:
             self._publish_change(runtime, change)
+            if change.object_type is not None and (
+                change.old is None or change.old.name != change.new.name
+            ):
+                # An object added, removed or renamed after the sync (the late check of cached
+                # names, a resync): the object counts in <panel>/info follow.
+                self._publish_info(runtime)
 
     def _defer(self, runtime: PanelRuntime, change: StateChange) -> None:
         if not self._deferred:

@@ -73,6 +73,10 @@ async def test_warm_start_follows_names_changed_since_the_cache_was_written(
         else:
             assert HUMIDITY_21 not in discovery_of(gateway).configs("house")
             await wait_until(lambda: HUMIDITY_21 not in subscriber.retained)
+        zones = {"renamed": 21, "added": 22, "removed": 20}[change]
+        await wait_until(
+            lambda: json.loads(subscriber.retained[f"{BASE}/info"])["objects"]["zone"] == zones
+        )
         [panel] = ok(await ask(subscriber, "panels"))["panels"]
         sync = panel["sync_result"]
         assert (sync["names_from_cache"], sync["capacities_from_cache"]) == (True, True)
