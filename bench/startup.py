@@ -58,6 +58,9 @@ class Start:
     synced_seconds: float = math.nan  # spawn -> availability online
     requests: int = 0
     names_from_cache: bool | None = None
+    # The check of the cached names once online (after all state, so not in the wall time).
+    names_verified: bool | None = None
+    verification_requests: int = 0
     topics: set[str] = field(default_factory=set)
     request_types: Counter[str] = field(default_factory=Counter)
     panel_rtt: float = math.nan  # measured seconds per request at the emulator
@@ -187,6 +190,9 @@ async def measure_startup(
                 emulator, gateway, sub, seconds=idle_seconds, quiet=quiet, workdir=workdir
             )
             warm.peak_rss_mib = gateway.peak_rss_mib()
+            report = await _panels_report(broker.port)
+            warm.names_verified = report.get("names_verified")
+            warm.verification_requests = int(report.get("verification_requests") or 0)
         finally:
             await _finish(gateway, broker, sub)
     finally:
@@ -285,7 +291,10 @@ def startup_section(
         "",
         *rows,
         "",
-        f"Warm start requests until the panel was online: {kinds}.",
+        f"Warm start requests until the panel was online: {kinds}. Then, with all state "
+        f"retained, it checked the cached names with {warm.verification_requests} requests "
+        f"(first and last named object of each kind; they "
+        f"{'still matched' if warm.names_verified else 'did not match'}).",
         "",
         "Panel RTT: the emulator's own time per request (arrival to answer). Turnaround: from "
         "an answer to the arrival of the next request, that is the gateway's work plus both "
