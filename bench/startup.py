@@ -40,7 +40,8 @@ from .results import Figure, Section, fmt
 
 COLD_FACTOR = 1.1
 WARM_TARGET_S = 1.5
-RSS_TARGET_MIB = 60.0
+RSS_TARGET_MB = 60.0  # the design's "60 MB", in decimal megabytes
+RSS_TARGET_MIB = RSS_TARGET_MB * 1e6 / 2**20  # 57.2 MiB: what VmHWM is compared with
 IDLE_CPU_TARGET = 0.5  # % of one core: "about zero"
 WARM_TIMEOUT = 120.0
 AVAILABILITY = f"{PANEL_PREFIX}availability"
@@ -257,7 +258,7 @@ def startup_section(
             peak,
             "MiB",
             f"bare aiomqtt client {fmt(bare_rss)} MiB",
-            f"<= {fmt(RSS_TARGET_MIB)} MB",
+            f"<= {fmt(RSS_TARGET_MB)} MB ({fmt(RSS_TARGET_MIB)} MiB)",
             peak <= RSS_TARGET_MIB,
         )
     )
