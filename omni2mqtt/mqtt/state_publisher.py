@@ -174,11 +174,21 @@ class StatePublisher(Extension):
                 self._publish_object(runtime, kind, view)
 
     def _publish_change(self, runtime: PanelRuntime, change: StateChange) -> None:
-        if change.object_type is None:
+        kind = change.object_type
+        if kind is None:
             assert isinstance(change.new, SystemView)
             self._publish_system(runtime, change.new)
+        elif change.old is not None and change.old.name and not change.new.name:
+            self._clear_object(runtime, kind, change.number)
         else:
-            self._publish_object(runtime, change.object_type, change.new)
+            self._publish_object(runtime, kind, change.new)
+
+    def _clear_object(self, runtime: PanelRuntime, kind: ObjectType, number: int) -> None:
+        """An object that lost its name is gone from the panel: so are its retained topics."""
+        publisher = self.gateway.publisher
+        for _, topic in self._object_leaves(runtime, kind, number) or ():
+            if publisher.cached(topic) is not None:
+                publisher.clear(topic)
 
     # -- events ------------------------------------------------------------------------------------
 

@@ -317,8 +317,12 @@ class PanelState:
         if new == old:
             return
         if new is None:
-            # Only a name-only object dropped by set_objects; its removal is a resync matter.
+            # Only a name-only object (button, code, audio source) dropped by set_objects. Its
+            # last change says it lost its name, which is how consumers see a removal (discovery
+            # drops unnamed objects); then it is gone from the store.
             del views[number]
+            if old is not None:
+                self._changes.notify(StateChange(kind, number, old, replace(old, name="")))
             return
         views[number] = new
         self._changes.notify(StateChange(kind, number, old, new))

@@ -73,6 +73,11 @@ async def test_warm_start_follows_names_changed_since_the_cache_was_written(
         else:
             assert HUMIDITY_21 not in discovery_of(gateway).configs("house")
             await wait_until(lambda: HUMIDITY_21 not in subscriber.retained)
+            # Its state topics go too: the zone is no longer on the panel.
+            for leaf in ("name", "humidity", "attributes"):
+                await wait_until(
+                    lambda leaf=leaf: f"{BASE}/zone/21/{leaf}" not in subscriber.retained
+                )
         zones = {"renamed": 21, "added": 22, "removed": 20}[change]
         await wait_until(
             lambda: json.loads(subscriber.retained[f"{BASE}/info"])["objects"]["zone"] == zones

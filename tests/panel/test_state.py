@@ -355,6 +355,22 @@ def test_clear_status_forgets_live_status_but_keeps_names() -> None:
     assert changes[0].old is None and changes[0].new.name == "Front door"
 
 
+def test_a_removed_button_reports_losing_its_name_then_is_gone() -> None:
+    state, changes = new_state()
+    state.set_objects(ObjectType.BUTTON, [button(1, "All off"), button(2, "Goodnight")])
+    changes.clear()
+    state.set_objects(ObjectType.BUTTON, [button(1, "All off")])
+    assert changes == [
+        StateChange(
+            ObjectType.BUTTON,
+            2,
+            ButtonView(number=2, name="Goodnight"),
+            ButtonView(number=2, name=""),
+        )
+    ]
+    assert state.views(ObjectType.BUTTON) == [ButtonView(number=1, name="All off")]
+
+
 def test_set_objects_rejects_infos_of_another_type() -> None:
     state = PanelState()
     with pytest.raises(ValueError, match="not a unit"):
