@@ -14,15 +14,15 @@ could be a controller key).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict, SettingsError
 
 from .config import (
     ENV_PREFIX,
@@ -41,24 +41,49 @@ _TWINS = (("password", "password_file"), ("controller_key", "controller_key_file
 KeyPath = tuple[str | int, ...]
 
 
-class _SettingsEnv(Settings, BaseSettings):
-    """Settings' fields as pydantic-settings sees them; never instantiated."""
-
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_nested_delimiter="__", case_sensitive=False
-    )
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
 
 
-class _PanelEnv(PanelSettings, BaseSettings):
-    """One panel's fields, for ``OMNI2MQTT_PANELS__<ID>__*``; never instantiated."""
+class _EnvModels(NamedTuple):
+    settings: type[BaseSettings]
+    panel: type[BaseSettings]
 
-    model_config = SettingsConfigDict(env_nested_delimiter="__", case_sensitive=False)
+
+@functools.cache
+def _env_models() -> _EnvModels:
+    """Settings' and a panel's fields as pydantic-settings sees them (never instantiated).
+
+    Made on first use: a configuration without ``OMNI2MQTT_*`` variables never loads
+    pydantic-settings, which saves the gateway its memory and import time.
+    """
+    from pydantic_settings import BaseSettings, SettingsConfigDict  # noqa: PLC0415
+
+    class SettingsEnv(Settings, BaseSettings):
+        # defer_build: only the fields are read, never a validator.
+        model_config = SettingsConfigDict(
+            env_prefix=ENV_PREFIX, env_nested_delimiter="__", case_sensitive=False, defer_build=True
+        )
+
+    class PanelEnv(PanelSettings, BaseSettings):
+        model_config = SettingsConfigDict(
+            env_nested_delimiter="__", case_sensitive=False, defer_build=True
+        )
+
+    return _EnvModels(SettingsEnv, PanelEnv)
 
 
-def _env_values(cls: type[BaseSettings], env: Mapping[str, str], prefix: str) -> dict[str, Any]:
-    """The values pydantic-settings finds for ``cls`` in ``env`` (lower-case names)."""
+def _env_values(panel: bool, env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    """The values pydantic-settings finds in ``env`` (lower-case names) for a panel's fields
+    or, with ``panel`` false, the top-level settings'."""
+    from pydantic_settings import EnvSettingsSource, SettingsError  # noqa: PLC0415
+
+    models = _env_models()
     source = EnvSettingsSource(
-        cls, case_sensitive=False, env_prefix=prefix, env_nested_delimiter="__"
+        models.panel if panel else models.settings,
+        case_sensitive=False,
+        env_prefix=prefix,
+        env_nested_delimiter="__",
     )
     # Read our mapping (environment plus secrets_dir files) instead of os.environ.
     source.env_vars = env
@@ -139,6 +164,11 @@ def _reject_unknown_sections(env: Mapping[str, str]) -> None:
             )
 
 
+def _any_key(env: Mapping[str, str]) -> bool:
+    """Whether a variable names a top-level key (``OMNI2MQTT_<KEY>`` or ``..._<KEY>__...``)."""
+    return any(name[len(_PREFIX) :].partition("__")[0] in Settings.model_fields for name in env)
+
+
 def _leaf_paths(value: Any, prefix: KeyPath = ()) -> set[KeyPath]:
     if isinstance(value, dict):
         return {p for k, v in value.items() for p in _leaf_paths(v, (*prefix, k))} or {prefix}
@@ -164,7 +194,9 @@ class SettingsLoader:
             env = {**read_secrets_dir(secrets_dir), **env}
         top_level = {k: v for k, v in env.items() if not k.startswith(_PANELS_PREFIX)}
         _reject_unknown_sections(top_level)
-        from_env = _env_values(_SettingsEnv, top_level, ENV_PREFIX)
+        # Variables naming no key (OMNI2MQTT_CONFIG, other commands' OMNI2MQTT_CONTROLLER_KEY)
+        # give no values: without any other, pydantic-settings need not run at all.
+        from_env = _env_values(False, top_level, ENV_PREFIX) if _any_key(top_level) else {}
         self._env_paths = _leaf_paths(from_env) if from_env else set()
         merged = merge(data, from_env)
         panel_vars = sorted(k for k in env if k.startswith(_PANELS_PREFIX))
@@ -190,7 +222,7 @@ class SettingsLoader:
         result = list(panels)
         for index in sorted({self._panel_index(name, slugs, known) for name in names}):
             prefix = f"{_PANELS_PREFIX}{slugs[index]}__"
-            values = _env_values(_PanelEnv, {k: v for k, v in env.items() if k in names}, prefix)
+            values = _env_values(True, {k: v for k, v in env.items() if k in names}, prefix)
             self._env_paths |= _leaf_paths(values, ("panels", index))
             result[index] = merge(result[index], values)
         return result

@@ -5,8 +5,9 @@ Configs are retained under ``<prefix>/<component>/omni2mqtt_<panel>/<key>/config
 built when the panel becomes available (names and model are known then) and rebuilt when an
 object appears, is renamed or changes type. This extension runs before the state publisher, so
 on every sync, reconnect and Home Assistant birth a config is queued before the state it
-describes. After the first sync the retained configs under this panel's node id are scanned and
-those of objects that no longer exist are removed (empty retained payload).
+describes. The retained configs under each panel's node id are scanned when the broker
+connection comes up (discovery_scan.py); after the panel's first sync and program read, those of
+objects that no longer exist are removed (empty retained payload).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import random
 import re
+import sys
 from collections.abc import Coroutine
 from typing import Any
 
@@ -26,13 +28,8 @@ from ..panel.state import StateChange
 from ..protocol.objects import ObjectType
 from .attributes import ONLINE
 from .discovery_components import BUILDERS, named_objects, panel_entities, signature
-from .discovery_entities import (
-    DiscoveryContext,
-    config_filter,
-    discovery_topic,
-    node_id,
-    option_labels,
-)
+from .discovery_entities import DiscoveryContext, EntityConfig, discovery_topic, option_labels
+from .discovery_scan import ConfigScan
 from .extension import Extension
 from .gateway import Gateway, PanelRuntime
 from .state_publisher import StatePublisher
@@ -45,16 +42,14 @@ _REBUILD_KINDS = frozenset(BUILDERS) | {ObjectType.AUDIO_SOURCE}
 
 
 class Discovery(Extension):
-    # The start-up scan ends when its probe comes back; this bounds the wait if it never does.
-    SCAN_TIMEOUT = 10.0
-
     def __init__(self, gateway: Gateway) -> None:
         super().__init__(gateway)
         # panel -> object group ("zone_5", "system") -> config topic -> payload
         self._groups: dict[str, dict[str, dict[str, str]]] = {}
         self._programs: dict[str, list[int]] = {}  # panel -> defined slots, once read
         self._readings: dict[str, set[tuple[int, str]]] = {}
-        self._scanned: set[str] = set()
+        self._scanned: set[str] = set()  # panels whose stale configs were removed
+        self._scan = ConfigScan(gateway.mqtt, gateway.topics.base, self.prefix)
         self._after_sync: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._birth: asyncio.Task[None] | None = None
@@ -75,9 +70,11 @@ class Discovery(Extension):
         status_topic = self.gateway.settings.homeassistant.status_topic
         self.gateway.mqtt.subscribe(status_topic, self._on_ha_status)
         self.gateway.mqtt.on_connected(self._republish)
+        self.gateway.mqtt.on_connected(self._start_scans)
         self.gateway.on_programs_changed(self.refresh_programs)
 
     async def stop(self) -> None:
+        await self._scan.stop()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -137,27 +134,42 @@ class Discovery(Extension):
             readings=self._readings.setdefault(runtime.id, set()),
         )
         programs = self._programs.get(runtime.id, ())
-        groups = {
-            group: {
-                discovery_topic(self.prefix, runtime.id, e.component, e.key): e.to_json()
-                for e in entities
-            }
-            for group, entities in panel_entities(ctx, state, runtime.allows, programs).items()
-        }
         old = self._groups.get(runtime.id, {})
+        groups: dict[str, dict[str, str]] = {}
+        for group, entities in panel_entities(ctx, state, runtime.allows, programs):
+            groups[group] = self._render(runtime.id, entities, old.get(group, {}))
         # A named object without status this time (a poll that went unanswered) keeps its
         # configs: removing them would make HA drop the entity and the user's settings for it.
         for group in named_objects(state, runtime.allows) - groups.keys():
             if group in old:
                 groups[group] = old[group]
         self._groups[runtime.id] = groups
-        old_topics = self._flat(old)
         publisher = self.gateway.publisher
-        for topic, payload in self._flat(groups).items():
-            publisher.retained(topic, payload)
-            old_topics.pop(topic, None)
-        for topic in sorted(old_topics):
+        for configs in groups.values():
+            for topic, payload in configs.items():
+                publisher.retained(topic, payload)
+        # Group by group, without a flat copy of thousands of configs; a topic that moved to
+        # another group is still published, so it is checked against all of them.
+        gone = [t for g, configs in old.items() for t in configs if t not in groups.get(g, ())]
+        if gone:
+            gone = sorted(set(gone).difference(*groups.values()))
+        for topic in gone:
             publisher.clear(topic)
+
+    def _render(
+        self, panel_id: str, entities: list[EntityConfig], old: dict[str, str]
+    ) -> dict[str, str]:
+        """One group's configs as topic -> JSON. What did not change is kept as already held
+        (the publisher caches the same strings): a rebuild does not hold a panel's configs twice.
+        """
+        configs: dict[str, str] = {}
+        for entity in entities:
+            # Interned: every rebuild then yields the very topic objects already held.
+            topic = sys.intern(discovery_topic(self.prefix, panel_id, entity.component, entity.key))
+            payload = entity.to_json()
+            previous = old.get(topic)
+            configs[topic] = payload if previous != payload else previous
+        return old if configs == old else configs
 
     @staticmethod
     def _flat(groups: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -166,8 +178,9 @@ class Discovery(Extension):
     async def _republish(self) -> None:
         """After a (re)connect or HA's birth: every config again, before any state."""
         for groups in self._groups.values():
-            for topic, payload in self._flat(groups).items():
-                self.gateway.publisher.retained(topic, payload)
+            for configs in groups.values():
+                for topic, payload in configs.items():
+                    self.gateway.publisher.retained(topic, payload)
 
     # -- programs and the start-up cleanup -------------------------------------------------------
 
@@ -193,55 +206,31 @@ class Discovery(Extension):
         if runtime is not None and self.gateway.settings.mqtt.discovery:
             await self._read_programs(runtime)
 
+    async def _start_scans(self) -> None:
+        # Not awaited: the scans need the connection's message loop, which starts after this.
+        for panel_id in self.gateway.panels:
+            if panel_id not in self._scanned:
+                self._scan.start(panel_id)
+
     async def _remove_stale(self, runtime: PanelRuntime) -> None:
-        """Clear retained configs under this panel's node id that the current set lacks.
-
-        The scan subscribes to the configs, then publishes a probe on a topic it also
-        subscribed to: the broker sends a subscription's retained messages before handling
-        the next publish, so when the probe is back every retained config has been seen.
-        """
-        mqtt = self.gateway.mqtt
-        await mqtt.wait_connected()
-        found: set[str] = set()
-        probe_back = asyncio.Event()
-        configs_filter = config_filter(self.prefix, runtime.id)
-        probe = f"{self.gateway.topics.base}/bridge/probe/{node_id(runtime.id)}"
-
-        async def on_config(message: aiomqtt.Message) -> None:
-            if message.retain and message.payload:
-                found.add(message.topic.value)
-
-        async def on_probe(message: aiomqtt.Message) -> None:
-            probe_back.set()
-
-        mqtt.subscribe(configs_filter, on_config)
-        mqtt.subscribe(probe, on_probe)
-        try:
-            await asyncio.sleep(0)  # the subscribe tasks send SUBSCRIBE before the probe
-            if not await mqtt.publish(probe, "discovery scan"):
-                return  # the broker went away: scan again after the next sync
-            try:
-                await asyncio.wait_for(probe_back.wait(), self.SCAN_TIMEOUT)
-            except TimeoutError:
-                _LOGGER.warning("panel %s: the discovery scan got no answer", runtime.id)
-                return
-        finally:
-            mqtt.unsubscribe(configs_filter, on_config)
-            mqtt.unsubscribe(probe, on_probe)
-        current = self.configs(runtime.id)
+        """Clear retained configs under this panel's node id that the current set lacks."""
+        found = await self._scan.result(runtime.id)
+        if found is None:
+            return  # the broker went away or never answered: scan again after the next sync
+        groups = self._groups.get(runtime.id, {})
         # Kept: named objects that got no status in this sync (their configs could not be
         # built) and, until the program list is known, the program buttons.
-        built = self._groups.get(runtime.id, {}).keys()
-        kept = named_objects(runtime.client.state, runtime.allows) - built
+        kept = named_objects(runtime.client.state, runtime.allows) - groups.keys()
         programs_known = runtime.id in self._programs
         stale = [
             topic
-            for topic in sorted(found - current.keys())
+            for topic in sorted(found.difference(*groups.values()))
             if _group(topic) not in kept and (programs_known or not _is_program(topic))
         ]
         for topic in stale:
             self.gateway.publisher.clear(topic)
         self._scanned.add(runtime.id)
+        self._scan.forget(runtime.id)
         if stale:
             _LOGGER.info("panel %s: removed %d stale discovery configs", runtime.id, len(stale))
 

@@ -10,7 +10,7 @@ unlike the JSON schema's colour-mode flags.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..panel.state import PanelState
@@ -254,18 +254,19 @@ Allows = Callable[[str, int], bool]
 
 def panel_entities(
     ctx: DiscoveryContext, state: PanelState, allows: Allows, programs: Iterable[int]
-) -> dict[str, list[EntityConfig]]:
+) -> Iterator[tuple[str, list[EntityConfig]]]:
     """Every config of one panel (named, allowed objects, troubles, events, programs),
-    grouped by object: ``zone_5``, ``program_3``, ``system``, ``event``."""
-    groups = {"system": system(ctx), "event": [event(ctx)]}
+    grouped by object: ``zone_5``, ``program_3``, ``system``, ``event``. One group at a time:
+    a large panel has thousands of configs, and each is needed only until it is serialised."""
+    yield "system", system(ctx)
+    yield "event", [event(ctx)]
     for kind, (view_type, build) in BUILDERS.items():
         for view in state.views(kind):
             if isinstance(view, view_type) and view.name and allows(KIND_TOPICS[kind], view.number):
-                groups[object_key(kind, view.number)] = build(ctx, view)
+                yield object_key(kind, view.number), build(ctx, view)
     for slot in programs:
         if allows(PROGRAM, slot):
-            groups[object_key(PROGRAM, slot)] = [program(ctx, slot)]
-    return groups
+            yield object_key(PROGRAM, slot), [program(ctx, slot)]
 
 
 def named_objects(state: PanelState, allows: Allows) -> set[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .. import __version__
@@ -84,7 +85,9 @@ class DiscoveryContext:
     def temperature_symbol(self) -> str:
         return self.temperature_unit.symbol
 
-    @property
+    # One device block and availability list shared by every payload of a build: a payload
+    # is serialised at once and never changed, and a panel has thousands of them.
+    @cached_property
     def device(self) -> dict[str, Any]:
         # Full device block in every config: HA needs at least identifiers and name in each.
         return {
@@ -95,7 +98,7 @@ class DiscoveryContext:
             "sw_version": self.firmware,
         }
 
-    @property
+    @cached_property
     def availability(self) -> list[dict[str, str]]:
         return [
             {"topic": topic, "payload_available": ONLINE, "payload_not_available": OFFLINE}

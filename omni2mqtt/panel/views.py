@@ -224,7 +224,7 @@ class SystemView(View):
 # --- what the store hands out besides views --------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectInfo:
     """Static facts of a named object, from the Properties walk (type, area, sensor type...)."""
 

@@ -283,6 +283,11 @@ async def test_objects_without_status_keep_their_entities(
     discovery = discovery_of(gateway)
     before = discovery.configs("house")
     runtime = gateway.panels["house"]
+    discovery.publish_panel(runtime)
+    # A rebuild keeps the very strings held before, which the publisher caches too.
+    rebuilt = discovery.configs("house")
+    assert all(rebuilt[t] is before[t] is gateway.publisher.cached(t) for t in before)
+    assert rebuilt.keys() == before.keys()
     # As if every status poll of a sync went unanswered: names stay, views are gone.
     runtime.client.state.clear_status()
     discovery.publish_panel(runtime)
