@@ -1,13 +1,14 @@
 """Home Assistant MQTT discovery (design section 3): one device per panel, entities for every
 named object, troubles, push events and programs.
 
-Configs are retained under ``<prefix>/<component>/omni2mqtt_<panel>/<key>/config``. They are
-built when the panel becomes available (names and model are known then) and rebuilt when an
-object appears, is renamed or changes type. This extension runs before the state publisher, so
-on every sync, reconnect and Home Assistant birth a config is queued before the state it
-describes. The retained configs under each panel's node id are scanned when the broker
-connection comes up (discovery_scan.py); after the panel's first sync and program read, those of
-objects that no longer exist are removed (empty retained payload).
+Configs are retained under ``<prefix>/<component>/omni2mqtt_<panel>/<key>/config``. They are built
+when the panel becomes available (names and model are known then) and rebuilt when an object
+appears, is renamed or changes type. The states go out first (during the sync, and before the
+configs on a broker reconnect); every topic is retained, so Home Assistant reads a state when its
+config makes it subscribe. On Home Assistant's birth the configs are sent again, then the states,
+so it (re)creates each entity before its value comes. The retained configs under each panel's node
+id are scanned when the broker connection comes up (discovery_scan.py); after the panel's first
+sync and program read, those of objects that no longer exist are removed (empty retained payload).
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ class Discovery(Extension):
         return {topic: payload for configs in groups.values() for topic, payload in configs.items()}
 
     async def _republish(self) -> None:
-        """After a (re)connect or HA's birth: every config again, before any state."""
+        """After a (re)connect or HA's birth: every config again."""
         for groups in self._groups.values():
             for configs in groups.values():
                 for topic, payload in configs.items():
