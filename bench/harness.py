@@ -30,7 +30,7 @@ import aiomqtt
 from omni2mqtt.emulator.panel import EmulatedPanel
 from omni2mqtt.emulator.scenario import load_scenario
 from omni2mqtt.emulator.server import EmulatorServer
-from omni2mqtt.mqtt.probe import connack_received, free_port
+from omni2mqtt.mqtt.probe import free_port, start_mosquitto
 from omni2mqtt.protocol.messages.base import Message
 from omni2mqtt.protocol.session import MessageReceived, SessionEvent
 
@@ -56,22 +56,12 @@ class Broker:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        conf = self.directory / f"mosquitto-{self.port}.conf"
-        lines = [f"listener {self.port} 127.0.0.1", "persistence false", "allow_anonymous true"]
         # No queue limit towards subscribers: a message lost in the bench is the gateway's.
-        lines.append("max_queued_messages 0")
-        if os.geteuid() == 0:
-            lines.append("user root")  # otherwise it drops privileges and exits
-        conf.write_text("\n".join(lines) + "\n")
-        self.process = subprocess.Popen(
-            [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        self.process = start_mosquitto(
+            self.directory / f"mosquitto-{self.port}.conf",
+            self.port,
+            ["allow_anonymous true", "max_queued_messages 0"],
         )
-        deadline = time.monotonic() + 10
-        while not connack_received(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"mosquitto did not start on port {self.port}")
-            time.sleep(0.02)
 
     def stop(self) -> None:
         process, self.process = self.process, None

@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiomqtt
 
-from omni2mqtt.mqtt.probe import connack_received, free_port
+from omni2mqtt.mqtt.probe import free_port, start_mosquitto
 
 
 @dataclass
@@ -31,22 +29,10 @@ class Mosquitto:
     extra_config: list[str] = field(default_factory=list)  # more mosquitto.conf lines
 
     def start(self) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        conf = self.directory / "mosquitto.conf"
-        lines = [f"listener {self.port} 127.0.0.1", "persistence false"]
-        lines += self._auth_lines() if self.users else ["allow_anonymous true"]
-        lines += self.extra_config
-        if os.geteuid() == 0:
-            lines.append("user root")  # otherwise it drops privileges and exits
-        conf.write_text("\n".join(lines) + "\n")
-        self.process = subprocess.Popen(
-            [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        extra = self._auth_lines() if self.users else ["allow_anonymous true"]
+        self.process = start_mosquitto(
+            self.directory / "mosquitto.conf", self.port, [*extra, *self.extra_config]
         )
-        deadline = time.monotonic() + 10
-        while not connack_received(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"mosquitto did not start on port {self.port}")
-            time.sleep(0.02)
 
     def _auth_lines(self) -> list[str]:
         passwords = self.directory / "passwords"
