@@ -6,18 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A real broker and its command-line clients (Debian packages), installed when missing.
-if ! command -v mosquitto_sub >/dev/null 2>&1 || { ! command -v mosquitto >/dev/null 2>&1 \
-        && [ ! -x /usr/sbin/mosquitto ]; }; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== installing mosquitto"
-        apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
-    else
-        echo "mosquitto and mosquitto-clients are needed: install them and rerun" >&2
-        exit 1
-    fi
-fi
+scripts/need-mosquitto.sh
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then

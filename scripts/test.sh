@@ -4,17 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The MQTT tests use a real mosquitto broker (Debian package), installed here when missing.
-if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== installing mosquitto"
-        apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
-    else
-        echo "mosquitto is missing: install it (e.g. apt-get install mosquitto) and rerun" >&2
-        exit 1
-    fi
-fi
+# The MQTT tests use a real mosquitto broker, the bench smoke test its mosquitto_sub.
+scripts/need-mosquitto.sh
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
