@@ -149,7 +149,7 @@ class StatePublisher(Extension):
             # The publisher's cache makes the full publish at sync completion send only the rest.
             self._defer(runtime, change)
         else:
-            self._publish_change(runtime, change)
+            self._publish_current(runtime, change.object_type, change.number)
             if change.object_type is not None and (
                 change.old is None or change.old.name != change.new.name
             ):
@@ -163,30 +163,26 @@ class StatePublisher(Extension):
         self._deferred[(runtime.id, change.object_type, change.number)] = runtime
 
     def _publish_deferred(self) -> None:
-        # The store's current view, not the one the change carried: a newer change may have
-        # been published at once in between (the panel went online meanwhile).
         deferred, self._deferred = self._deferred, {}
         for (_, kind, number), runtime in deferred.items():
-            state = runtime.client.state
-            if kind is None:
-                self._publish_system(runtime, state.system_view())
-            elif (view := state.view(kind, number)) is not None:
-                self._publish_object(runtime, kind, view)
+            self._publish_current(runtime, kind, number)
 
-    def _publish_change(self, runtime: PanelRuntime, change: StateChange) -> None:
-        kind = change.object_type
+    def _publish_current(self, runtime: PanelRuntime, kind: ObjectType | None, number: int) -> None:
+        # The store's current view, not the one a change carried: a deferred change may have
+        # been overtaken by one published at once (the panel went online meanwhile).
+        state = runtime.client.state
         if kind is None:
-            assert isinstance(change.new, SystemView)
-            self._publish_system(runtime, change.new)
-        elif change.old is not None and change.old.name and not change.new.name:
-            self._clear_object(runtime, kind, change.number)
+            self._publish_system(runtime, state.system_view())
+        elif (view := state.view(kind, number)) is not None and view.name:
+            self._publish_object(runtime, kind, view)
         else:
-            self._publish_object(runtime, kind, change.new)
+            self._clear_object(runtime, kind, number)
 
     def _clear_object(self, runtime: PanelRuntime, kind: ObjectType, number: int) -> None:
-        """An object that lost its name is gone from the panel: so are its retained topics."""
+        """An object that lost its name (or its view) is gone from the panel: so are the
+        retained topics it had (leaves exist only for objects published before)."""
         publisher = self.gateway.publisher
-        for _, topic in self._object_leaves(runtime, kind, number) or ():
+        for _, topic in self._leaves.get((runtime.id, kind, number)) or ():
             if publisher.cached(topic) is not None:
                 publisher.clear(topic)
 
